@@ -1,0 +1,181 @@
+using System.Text.Json;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace AutomationPortal.Web.Features.Audit;
+
+/// <summary>
+/// The one place that stamps rows before they are saved: UTC timestamps from <see cref="TimeProvider"/>,
+/// the optimistic-concurrency <see cref="IVersioned.Version"/>, and an audit entry with the values
+/// before and after for every audited change, in the same transaction as the change itself.
+/// </summary>
+public sealed class AuditSaveChangesInterceptor(CurrentActor currentActor, TimeProvider time) : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        // Synchronous saves come from Identity internals and start-up; the actor is resolved without blocking on a circuit.
+        Stamp(eventData.Context, currentActor.GetAsync().GetAwaiter().GetResult());
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Stamp(eventData.Context, await currentActor.GetAsync());
+        return result;
+    }
+
+    private void Stamp(DbContext? context, Actor actor)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        context.ChangeTracker.DetectChanges();
+        var entries = new List<AuditEntry>();
+        foreach (var entry in context.ChangeTracker.Entries().ToList())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            {
+                continue;
+            }
+
+            StampRow(entry, now);
+            var audit = AuditRules.Describe(entry, context, actor, now);
+            if (audit is not null)
+            {
+                entries.Add(audit);
+            }
+        }
+
+        context.AddRange(entries);
+    }
+
+    private static void StampRow(EntityEntry entry, DateTime now)
+    {
+        if (entry.Entity is ITimestamped stamped)
+        {
+            if (entry.State == EntityState.Added)
+            {
+                stamped.CreatedAt = now;
+            }
+
+            stamped.UpdatedAt = now;
+        }
+
+        if (entry.Entity is IVersioned versioned)
+        {
+            if (entry.State == EntityState.Added)
+            {
+                versioned.Version = 1;
+            }
+            else if (entry.State == EntityState.Modified)
+            {
+                // The original value stays what the editor saw, so a concurrent change makes this update fail.
+                var property = entry.Property(nameof(IVersioned.Version));
+                versioned.Version = (long)property.OriginalValue! + 1;
+            }
+        }
+    }
+}
+
+/// <summary>What gets audited and how each change reads.</summary>
+internal static class AuditRules
+{
+    private static readonly HashSet<string> Secret = new(StringComparer.Ordinal)
+    {
+        "PasswordHash", "SecurityStamp", "KeyHash",
+    };
+
+    private static readonly HashSet<string> Noise = new(StringComparer.Ordinal)
+    {
+        "ConcurrencyStamp", "NormalizedEmail", "NormalizedUserName", "NormalizedName", "LastUsedAt", "UpdatedAt", "Version",
+    };
+
+    public static AuditEntry? Describe(EntityEntry entry, DbContext context, Actor actor, DateTime now)
+    {
+        var entity = entry.Entity;
+        if (entity is AuditEntry || entity.GetType().Name.StartsWith("IdentityUserToken", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var changes = new Dictionary<string, object?>();
+        foreach (var property in entry.Properties)
+        {
+            var name = property.Metadata.Name;
+            if (Noise.Contains(name))
+            {
+                continue;
+            }
+
+            var before = entry.State == EntityState.Added ? null : property.OriginalValue;
+            var after = entry.State == EntityState.Deleted ? null : property.CurrentValue;
+            if (entry.State == EntityState.Modified && (!property.IsModified || Equals(before, after)))
+            {
+                continue;
+            }
+
+            if (Secret.Contains(name))
+            {
+                changes[name] = new { before = before is null ? null : "(secret)", after = after is null ? null : "(secret, changed)" };
+            }
+            else
+            {
+                changes[name] = new { before, after };
+            }
+        }
+
+        if (entry.State == EntityState.Modified && changes.Count == 0)
+        {
+            return null;
+        }
+
+        var action = entry.State switch
+        {
+            EntityState.Added => AuditAction.Created,
+            EntityState.Deleted => AuditAction.Deleted,
+            _ => AuditAction.Updated,
+        };
+        var (type, id, summary) = Name(entry, context, action);
+        return new AuditEntry
+        {
+            At = now,
+            ActorKind = actor.Kind,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            Action = action,
+            EntityType = type,
+            EntityId = id,
+            Summary = summary.Length > 1000 ? summary[..1000] : summary,
+            Changes = JsonSerializer.Serialize(changes),
+        };
+    }
+
+    private static (string Type, string Id, string Summary) Name(EntityEntry entry, DbContext context, AuditAction action)
+    {
+        var key = string.Join(",", entry.Metadata.FindPrimaryKey()?.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString()) ?? []);
+        var verb = action.ToString().ToLowerInvariant();
+        switch (entry.Entity)
+        {
+            case Users.PortalUser user:
+                return ("User", key, $"User {user.Email} {verb}");
+            case ApiKeys.ApiKey apiKey:
+                return ("ApiKey", key, $"API key '{apiKey.Name}' ({apiKey.Role}) {verb}");
+            case Microsoft.AspNetCore.Identity.IdentityUserRole<Guid> link:
+                var role = context.Set<PortalRole>().Local.FirstOrDefault(r => r.Id == link.RoleId)?.Name
+                    ?? context.Set<PortalRole>().AsNoTracking().Where(r => r.Id == link.RoleId).Select(r => r.Name).FirstOrDefault();
+                var email = context.Set<Users.PortalUser>().Local.FirstOrDefault(u => u.Id == link.UserId)?.Email
+                    ?? context.Set<Users.PortalUser>().AsNoTracking().Where(u => u.Id == link.UserId).Select(u => u.Email).FirstOrDefault();
+                return ("UserRole", key, action == AuditAction.Deleted ? $"Role {role} removed from {email}" : $"Role {role} granted to {email}");
+            case PortalRole portalRole:
+                return ("Role", key, $"Role {portalRole.Name} {verb}");
+            default:
+                return (entry.Metadata.ClrType.Name, key, $"{entry.Metadata.ClrType.Name} {key} {verb}");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace AutomationPortal.Web.Infrastructure.Data;
+
+/// <summary>
+/// Sets the per-connection pragmas the portal relies on, whatever the connection string says:
+/// a busy timeout so concurrent writers (the scheduler and the UI) wait instead of failing,
+/// WAL-friendly synchronous=NORMAL, and enforced foreign keys.
+/// </summary>
+public sealed class SqliteConnectionInterceptor : DbConnectionInterceptor
+{
+    internal const string Pragmas =
+        "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+        Apply(connection);
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // constant text
+        command.CommandText = Pragmas;
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // constant text
+        command.CommandText = Pragmas;
+#pragma warning restore CA2100
+        command.ExecuteNonQuery();
+    }
+}

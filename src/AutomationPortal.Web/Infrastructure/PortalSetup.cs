@@ -1,0 +1,209 @@
+using System.Text.Json.Serialization;
+using AutomationPortal.Web.Components;
+using AutomationPortal.Web.Components.Account;
+using AutomationPortal.Web.Features.ApiKeys;
+using AutomationPortal.Web.Features.Audit;
+using AutomationPortal.Web.Features.Users;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Hosting;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+
+namespace AutomationPortal.Web.Infrastructure;
+
+public static class PortalSetup
+{
+    /// <summary>Options, database, Identity, authentication, Blazor and MudBlazor, OpenAPI and health.</summary>
+    public static WebApplicationBuilder AddPortalInfrastructure(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OrganisationOptions>().BindConfiguration(OrganisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddSingleton<SignInNotes>();
+        services.AddSingleton<StartupState>();
+        services.AddHostedService<PortalInitializer>();
+
+        AddDatabase(builder);
+        AddIdentityAndAuth(services);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddScoped<UnitOfWorkFactory>();
+
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddProblemDetails();
+        services.AddOpenApi();
+
+        services.AddHealthChecks()
+            .AddCheck<StartupHealthCheck>("startup")
+            .AddDbContextCheck<PortalDbContext>("database");
+
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        return builder;
+    }
+
+    private static void AddDatabase(WebApplicationBuilder builder)
+    {
+        var database = PortalDatabase.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(database);
+        // Sign-in cookies and antiforgery tokens survive restarts: the keys live beside the database.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("AutomationPortal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(database.DataFolder, "keys")));
+        builder.Services.AddSingleton<SqliteConnectionInterceptor>();
+        builder.Services.AddScoped<CurrentActor>();
+        builder.Services.AddScoped<AuditSaveChangesInterceptor>();
+        builder.Services.AddDbContextFactory<PortalDbContext>(
+            (sp, options) => options
+                .UseSqlite(database.ConnectionString)
+                .AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>(), sp.GetRequiredService<AuditSaveChangesInterceptor>()),
+            ServiceLifetime.Scoped);
+    }
+
+    private static void AddIdentityAndAuth(IServiceCollection services)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = PortalAuth.Scheme;
+                o.DefaultChallengeScheme = PortalAuth.Scheme;
+                o.DefaultForbidScheme = PortalAuth.Scheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddPolicyScheme(PortalAuth.Scheme, "Sign-in cookie or API key", o =>
+                o.ForwardDefaultSelector = ctx => ctx.Request.Headers.ContainsKey(ApiKeyDefaults.HeaderName)
+                    ? ApiKeyDefaults.Scheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null)
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.AccessDeniedPath = "/Account/AccessDenied";
+            o.Cookie.Name = "AutomationPortal.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            // Works over plain HTTP on loopback and behind TLS termination; secure whenever the request is HTTPS.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+            o.Events.OnRedirectToLogin = ctx => PortalAuth.ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => PortalAuth.ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddIdentityCore<PortalUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.User.RequireUniqueEmail = true;
+                // OWASP ASVS 6.2: length, not composition.
+                o.Password.RequiredLength = UserAdministration.MinimumPasswordLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+            })
+            .AddRoles<PortalRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager<PortalSignInManager>()
+            .AddDefaultTokenProviders();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        Policies.Configure(services.AddAuthorizationBuilder());
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        // API callers get bare status codes and problem details, never HTML pages.
+        app.Use((context, next) =>
+        {
+            if (PortalAuth.IsApi(context.Request))
+            {
+                context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+            }
+
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPortal(this WebApplication app)
+    {
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = async (context, report) =>
+            {
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync(report.Status.ToString());
+            },
+        }).AllowAnonymous();
+
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Portal");
+        api.MapUserEndpoints();
+        api.MapApiKeyEndpoints();
+        api.MapAuditEndpoints();
+        app.MapFallback("/api/{**rest}", () => TypedResults.NotFound());
+
+        SignInNotes.PrintWhenStarted(app);
+        return app;
+    }
+}
+
+public static class PortalAuth
+{
+    public const string Scheme = "Portal";
+
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    internal static Task ApiOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int apiStatus)
+    {
+        if (IsApi(context.Request))
+        {
+            context.Response.StatusCode = apiStatus;
+            return Task.CompletedTask;
+        }
+
+        if (apiStatus == StatusCodes.Status403Forbidden)
+        {
+            // Pages answer 403 too; the status page explains it to the person.
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,24 @@
+using AutomationPortal.Web.Features.ApiKeys;
+using AutomationPortal.Web.Features.Audit;
+using AutomationPortal.Web.Features.Demo;
+using AutomationPortal.Web.Features.Users;
+using AutomationPortal.Web.Infrastructure;
+using AutomationPortal.Web.Infrastructure.Hosting;
+
+var builder = WebApplication.CreateBuilder(PortalHost.CreateOptions(args));
+
+builder.AddPortalInfrastructure();
+builder.AddUsers();
+builder.AddApiKeys();
+builder.AddAudit();
+builder.AddDemo();
+
+var app = builder.Build();
+
+app.UsePortal();
+app.MapPortal();
+
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
+public partial class Program;

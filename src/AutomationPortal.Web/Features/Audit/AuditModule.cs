@@ -6,11 +6,11 @@ namespace AutomationPortal.Web.Features.Audit;
 
 public sealed record AuditFilter(string? Actor = null, string? EntityType = null, AuditAction? Action = null, DateTime? From = null, DateTime? To = null, string? Text = null);
 
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int Total);
+public sealed record AuditResultPage(IReadOnlyList<AuditEntry> Items, int Total);
 
 public sealed class AuditLog(PortalDbContext db)
 {
-    public async Task<AuditPage> QueryAsync(AuditFilter filter, int skip, int take, CancellationToken cancellationToken = default)
+    public async Task<AuditResultPage> QueryAsync(AuditFilter filter, int skip, int take, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var query = db.AuditEntries.AsNoTracking();
@@ -47,7 +47,7 @@ public sealed class AuditLog(PortalDbContext db)
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
             .Skip(Math.Max(skip, 0)).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
-        return new AuditPage(items, total);
+        return new AuditResultPage(items, total);
     }
 
     public async Task<IReadOnlyList<string>> EntityTypesAsync(CancellationToken cancellationToken = default) =>

@@ -1,0 +1,152 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AutomationPortal.TestSupport;
+using AutomationPortal.Web.Infrastructure.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutomationPortal.IntegrationTests.Infrastructure;
+
+public sealed class DatabaseTests
+{
+    [Fact]
+    public async Task AnEmptyDatabaseFileIsMigratedToTheLatestVersion()
+    {
+        await using var portal = new PortalAppFactory(null);
+        await File.WriteAllBytesAsync(portal.DatabasePath, []);
+
+        using var client = portal.CreateBrowserLikeClient();
+        var health = await client.GetStringAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal("Healthy", health);
+        await using var connection = await OpenAsync(portal.ConnectionString);
+        var applied = await ListAsync(connection, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId");
+        Assert.Equal(AllMigrations(), applied);
+        Assert.Contains("AuditEntries", await ListAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table'"));
+    }
+
+    [Fact]
+    public async Task ADatabaseFromAnOlderVersionIsMigratedAndKeepsItsData()
+    {
+        await using var portal = new PortalAppFactory(null, demo: false);
+        var first = AllMigrations()[0];
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(portal.ConnectionString).Options;
+        await using (var old = new PortalDbContext(options))
+        {
+            await old.GetService<IMigrator>().MigrateAsync(first);
+        }
+
+        await using (var connection = await OpenAsync(portal.ConnectionString))
+        {
+            await ExecuteAsync(connection, """
+                INSERT INTO AspNetUsers (Id, DisplayName, CreatedAt, UpdatedAt, Version, UserName, NormalizedUserName, Email, NormalizedEmail,
+                    EmailConfirmed, SecurityStamp, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount)
+                VALUES ('0193a000-0000-7000-8000-000000000001', 'Earlier user', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1,
+                    'earlier@portal.test', 'EARLIER@PORTAL.TEST', 'earlier@portal.test', 'EARLIER@PORTAL.TEST', 1, 'stamp', 0, 0, 1, 0)
+                """);
+        }
+
+        using var client = portal.CreateApiClient(PortalAppFactory.BootstrapApiKey);
+        var users = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/admin/users?search=earlier", UriKind.Relative));
+
+        Assert.Equal("Earlier user", users.GetProperty("items")[0].GetProperty("displayName").GetString());
+        await using var check = await OpenAsync(portal.ConnectionString);
+        Assert.Equal(AllMigrations(), await ListAsync(check, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId"));
+        // The earlier user existed, so no bootstrap admin was made: first start means "no users at all".
+        Assert.Equal(["earlier@portal.test"], await ListAsync(check, "SELECT Email FROM AspNetUsers"));
+    }
+
+    [Fact]
+    public async Task ThePortalTurnsOnWalModeWhateverTheConnectionStringSays()
+    {
+        await using var portal = new PortalAppFactory(null, demo: false);
+        portal.Settings["ConnectionStrings:Portal"] = $"Data Source={portal.DatabasePath};Default Timeout=1;Pooling=False";
+
+        using var client = portal.CreateBrowserLikeClient();
+        await client.GetStringAsync(new Uri("/health", UriKind.Relative));
+
+        await using var connection = await OpenAsync($"Data Source={portal.DatabasePath}");
+        Assert.Equal(["wal"], await ListAsync(connection, "PRAGMA journal_mode"));
+        var database = portal.Services.GetRequiredService<PortalDatabase>();
+        Assert.Contains("Default Timeout=30", database.ConnectionString, StringComparison.Ordinal);
+        await using var appConnection = portal.Services.CreateScope().ServiceProvider.GetRequiredService<PortalDbContext>().Database.GetDbConnection();
+        await appConnection.OpenAsync();
+        await using var command = appConnection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout";
+        Assert.Equal(30000L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public void ARelativeDatabasePathIsResolvedAgainstTheContentRootAndItsFolderCreated()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "portal-root-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Portal"] = "Data Source=nested/data/my.db",
+            }).Build();
+
+            var database = PortalDatabase.Resolve(configuration, root);
+
+            Assert.Equal(Path.Combine(root, "nested", "data", "my.db"), database.FilePath);
+            Assert.True(Directory.Exists(Path.Combine(root, "nested", "data")));
+        }
+        finally
+        {
+            PortalAppFactory.DeleteFolder(root);
+        }
+    }
+
+    [Fact]
+    public void AnInMemoryDatabaseIsRefusedWithAClearMessage()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Portal"] = "Data Source=:memory:",
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => PortalDatabase.Resolve(configuration, Path.GetTempPath()));
+
+        Assert.Contains("ConnectionStrings:Portal", error.Message, StringComparison.Ordinal);
+    }
+
+    private static List<string> AllMigrations()
+    {
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite("Data Source=:memory:").Options;
+        using var db = new PortalDbContext(options);
+        return db.Database.GetMigrations().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<SqliteConnection> OpenAsync(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<string>> ListAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+}

@@ -24,6 +24,9 @@ public static class PortalSetup
     public static WebApplicationBuilder AddPortalInfrastructure(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Library assets (_content/MudBlazor/…) come from the build's static web assets manifest under `dotnet run`
+        // in every environment; published output carries them in wwwroot/ and has no manifest, which makes this a no-op.
+        builder.WebHost.UseStaticWebAssets();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OrganisationOptions>().BindConfiguration(OrganisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();

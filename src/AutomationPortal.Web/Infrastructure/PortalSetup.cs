@@ -123,7 +123,7 @@ public static class PortalSetup
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.Stores.SchemaVersion = PortalDbContext.IdentitySchemaVersion;
             })
             .AddRoles<PortalRole>()
             .AddEntityFrameworkStores<PortalDbContext>()

@@ -115,6 +115,15 @@ public sealed class DatabaseTests
         Assert.Contains("ConnectionStrings:Portal", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheModelMatchesTheMigrationsWithOrWithoutTheAppsServices()
+    {
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite("Data Source=:memory:").Options;
+        using var db = new PortalDbContext(options);
+
+        Assert.False(db.Database.HasPendingModelChanges(), "Add a migration: dotnet ef migrations add <Name> --project src/AutomationPortal.Web -o Infrastructure/Data/Migrations");
+    }
+
     private static List<string> AllMigrations()
     {
         var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite("Data Source=:memory:").Options;

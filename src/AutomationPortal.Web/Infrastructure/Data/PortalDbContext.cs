@@ -4,7 +4,9 @@ using AutomationPortal.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.Options;
 
 namespace AutomationPortal.Web.Infrastructure.Data;
 
@@ -14,6 +16,25 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>The Identity schema the migrations were made for (with passkeys).</summary>
+    public static Version IdentitySchemaVersion => IdentitySchemaVersions.Version3;
+
+    // Identity reads its schema version from the app's IdentityOptions. A context made outside the app
+    // (tools, tests, benchmarks) gets the same version from here, so its model matches the migrations.
+    private static readonly IServiceProvider StandaloneServices = new ServiceCollection()
+        .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersion)
+        .BuildServiceProvider();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        var core = optionsBuilder.Options.FindExtension<CoreOptionsExtension>();
+        if (core?.ApplicationServiceProvider?.GetService<IOptions<IdentityOptions>>() is null)
+        {
+            optionsBuilder.UseApplicationServiceProvider(StandaloneServices);
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

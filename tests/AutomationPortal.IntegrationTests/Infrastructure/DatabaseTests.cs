@@ -73,9 +73,11 @@ public sealed class DatabaseTests
         Assert.Equal(["wal"], await ListAsync(connection, "PRAGMA journal_mode"));
         var database = portal.Services.GetRequiredService<PortalDatabase>();
         Assert.Contains("Default Timeout=30", database.ConnectionString, StringComparison.Ordinal);
-        await using var appConnection = portal.Services.CreateScope().ServiceProvider.GetRequiredService<PortalDbContext>().Database.GetDbConnection();
-        await appConnection.OpenAsync();
-        await using var command = appConnection.CreateCommand();
+        using var scope = portal.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        SqliteConnection.ClearAllPools();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = "PRAGMA busy_timeout";
         Assert.Equal(30000L, (long)(await command.ExecuteScalarAsync())!);
     }

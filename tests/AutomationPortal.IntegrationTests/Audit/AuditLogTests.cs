@@ -30,6 +30,25 @@ public sealed class AuditLogTests(PortalFixture portal) : IClassFixture<PortalFi
     }
 
     [Fact]
+    public async Task SignInsAndFailedAttemptsAreAuditedInPlainWords()
+    {
+        using var admin = portal.CreateApiClient(PortalAppFactory.BootstrapApiKey);
+        var email = $"signin-{Guid.NewGuid():N}@portal.test";
+        await admin.PostAsJsonAsync(new Uri("/api/admin/users", UriKind.Relative), new { email, role = "Agent", password = "a long enough password" });
+        using var browser = portal.CreateBrowserLikeClient();
+
+        await PortalAppFactory.SignInAsync(browser, email, "the wrong password");
+        await PortalAppFactory.SignInAsync(browser, email, "a long enough password");
+
+        var page = await admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/admin/audit?entityType=User&text={Uri.EscapeDataString(email)}", UriKind.Relative));
+        var summaries = page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("summary").GetString()).ToList();
+        Assert.Contains($"User {email} failed sign-in (1 in a row)", summaries);
+        Assert.Contains($"User {email} signed in", summaries);
+        var users = await admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/admin/users?search={Uri.EscapeDataString(email)}", UriKind.Relative));
+        Assert.Equal(JsonValueKind.String, users.GetProperty("items")[0].GetProperty("lastSignInAt").ValueKind);
+    }
+
+    [Fact]
     public async Task RoleChangesReadAsPlainSentences()
     {
         using var admin = portal.CreateApiClient(PortalAppFactory.BootstrapApiKey);

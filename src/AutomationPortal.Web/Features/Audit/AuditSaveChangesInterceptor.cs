@@ -141,7 +141,7 @@ internal static class AuditRules
             EntityState.Deleted => AuditAction.Deleted,
             _ => AuditAction.Updated,
         };
-        var (type, id, summary) = Name(entry, context, action);
+        var (type, id, summary) = Name(entry, context, action, changes.Keys);
         return new AuditEntry
         {
             At = now,
@@ -156,14 +156,50 @@ internal static class AuditRules
         };
     }
 
-    private static (string Type, string Id, string Summary) Name(EntityEntry entry, DbContext context, AuditAction action)
+    /// <summary>Names the common account events, so the log reads "signed in" rather than a field list.</summary>
+    private static string UserChange(Users.PortalUser user, ICollection<string> changed)
+    {
+        if (changed.Contains(nameof(Users.PortalUser.DeactivatedAt)))
+        {
+            return user.DeactivatedAt is null ? "reactivated" : "deactivated";
+        }
+
+        if (changed.Contains(nameof(Users.PortalUser.LockoutEnd)))
+        {
+            return user.LockoutEnd is null ? "unlocked" : user.LockoutEnd == DateTimeOffset.MaxValue ? "locked by an Admin" : "locked after failed sign-ins";
+        }
+
+        if (changed.Count == 1 && changed.Contains(nameof(Users.PortalUser.LastSignInAt)))
+        {
+            return "signed in";
+        }
+
+        if (changed.Count == 1 && changed.Contains(nameof(Users.PortalUser.AccessFailedCount)))
+        {
+            return user.AccessFailedCount == 0 ? "failed sign-ins reset" : $"failed sign-in ({user.AccessFailedCount} in a row)";
+        }
+
+        if (changed.Count == 1 && changed.Contains("SecurityStamp"))
+        {
+            return "open sessions renewed";
+        }
+
+        if (changed.Contains("PasswordHash"))
+        {
+            return "password changed";
+        }
+
+        return "updated: " + string.Join(", ", changed);
+    }
+
+    private static (string Type, string Id, string Summary) Name(EntityEntry entry, DbContext context, AuditAction action, ICollection<string> changed)
     {
         var key = string.Join(",", entry.Metadata.FindPrimaryKey()?.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString()) ?? []);
         var verb = action.ToString().ToLowerInvariant();
         switch (entry.Entity)
         {
             case Users.PortalUser user:
-                return ("User", key, $"User {user.Email} {verb}");
+                return ("User", key, action == AuditAction.Updated ? $"User {user.Email} {UserChange(user, changed)}" : $"User {user.Email} {verb}");
             case ApiKeys.ApiKey apiKey:
                 return ("ApiKey", key, $"API key '{apiKey.Name}' ({apiKey.Role}) {verb}");
             case Microsoft.AspNetCore.Identity.IdentityUserRole<Guid> link:

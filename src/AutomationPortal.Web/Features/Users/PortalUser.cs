@@ -22,6 +22,8 @@ public sealed class PortalUser : IdentityUser<Guid>, IVersioned, ITimestamped
 
     public DateTime? DeactivatedAt { get; set; }
 
+    public DateTime? LastSignInAt { get; set; }
+
     public bool IsActive => DeactivatedAt is null;
 
     public long Version { get; set; }

@@ -19,6 +19,7 @@ public sealed record UserSummary(
     IReadOnlyList<Role> Roles,
     UserStatus Status,
     DateTime CreatedAt,
+    DateTime? LastSignInAt,
     DateTimeOffset? LockedUntil,
     int FailedAttempts,
     long Version);
@@ -245,7 +246,7 @@ public sealed class UserAdministration(PortalDbContext db, UserManager<PortalUse
         var status = !user.IsActive ? UserStatus.Deactivated
             : user.LockoutEnd is { } end && end > now ? UserStatus.Locked
             : UserStatus.Active;
-        return new UserSummary(user.Id, user.Email ?? "", user.DisplayName, userRoles, status, user.CreatedAt,
+        return new UserSummary(user.Id, user.Email ?? "", user.DisplayName, userRoles, status, user.CreatedAt, user.LastSignInAt,
             status == UserStatus.Locked ? user.LockoutEnd : null, user.AccessFailedCount, user.Version);
     }
 

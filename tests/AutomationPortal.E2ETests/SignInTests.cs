@@ -55,6 +55,21 @@ public sealed class SignInTests(LivePortal portal) : IClassFixture<LivePortal>
         Assert.Equal(403, response!.Status);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("You don't have access");
         await Assertions.Expect(page.GetByText("Users", new PageGetByTextOptions { Exact = true })).ToHaveCountAsync(0);
+        await LivePortal.ScreenshotAsync(page, "no-access");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ASectionThatIsNotBuiltYetSaysSoPlainly()
+    {
+        var page = await portal.NewPageAsync();
+        await LivePortal.SignInAsync(page, PortalAppFactory.ManagerEmail, PortalAppFactory.DemoPassword);
+        await page.GotoAsync("roi");
+        await LivePortal.WaitForCircuitAsync(page);
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("ROI");
+        await Assertions.Expect(page.GetByText("ROI and payback is not available yet")).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(page, "section-not-available");
         await page.Context.CloseAsync();
     }
 

@@ -1,5 +1,6 @@
 using AutomationPortal.Web.Features.ApiKeys;
 using AutomationPortal.Web.Features.Audit;
+using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Demo;
 using AutomationPortal.Web.Features.Users;
 using AutomationPortal.Web.Infrastructure;
@@ -11,6 +12,7 @@ builder.AddPortalInfrastructure();
 builder.AddUsers();
 builder.AddApiKeys();
 builder.AddAudit();
+builder.AddAutomations();
 builder.AddDemo();
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using AutomationPortal.Web.Components;
 using AutomationPortal.Web.Components.Account;
 using AutomationPortal.Web.Features.ApiKeys;
 using AutomationPortal.Web.Features.Audit;
+using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Users;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Hosting;
@@ -178,6 +179,7 @@ public static class PortalSetup
         api.MapUserEndpoints();
         api.MapApiKeyEndpoints();
         api.MapAuditEndpoints();
+        api.MapAutomationEndpoints();
         app.MapFallback("/api/{**rest}", () => TypedResults.NotFound());
 
         SignInNotes.PrintWhenStarted(app);

@@ -99,7 +99,8 @@ internal static class AuditRules
     public static AuditEntry? Describe(EntityEntry entry, DbContext context, Actor actor, DateTime now)
     {
         var entity = entry.Entity;
-        if (entity is AuditEntry || entity.GetType().Name.StartsWith("IdentityUserToken", StringComparison.Ordinal))
+        if (entity is AuditEntry || entity.GetType().Name.StartsWith("IdentityUserToken", StringComparison.Ordinal)
+            || (entity is IEngineRecord && !actor.IsPerson))
         {
             return null;
         }
@@ -156,6 +157,11 @@ internal static class AuditRules
         };
     }
 
+    private static string AutomationChange(Automations.Model.Automation automation, ICollection<string> changed) =>
+        changed.Contains(nameof(Automations.Model.Automation.State))
+            ? $"is now {automation.State}" + (changed.Count > 2 ? " (and " + string.Join(", ", changed.Where(c => c is not nameof(Automations.Model.Automation.State) and not nameof(Automations.Model.Automation.StateBeforePause) and not nameof(Automations.Model.Automation.ResumedAt))) + " changed)" : "")
+            : "changed: " + string.Join(", ", changed);
+
     /// <summary>Names the common account events, so the log reads "signed in" rather than a field list.</summary>
     private static string UserChange(Users.PortalUser user, ICollection<string> changed)
     {
@@ -208,6 +214,12 @@ internal static class AuditRules
                 var email = context.Set<Users.PortalUser>().Local.FirstOrDefault(u => u.Id == link.UserId)?.Email
                     ?? context.Set<Users.PortalUser>().AsNoTracking().Where(u => u.Id == link.UserId).Select(u => u.Email).FirstOrDefault();
                 return ("UserRole", key, action == AuditAction.Deleted ? $"Role {role} removed from {email}" : $"Role {role} granted to {email}");
+            case Automations.Model.Automation automation:
+                return ("Automation", key, action == AuditAction.Updated ? $"Automation '{automation.Name}' {AutomationChange(automation, changed)}" : $"Automation '{automation.Name}' {verb}");
+            case Automations.Model.AutomationRun run:
+                return ("Run", key, $"{run.Trigger} run of automation {run.AutomationId} {(action == AuditAction.Created ? "requested" : verb)}");
+            case Automations.Model.Alert alert:
+                return ("Alert", key, alert.AcknowledgedAt is null ? $"Alert raised: {alert.Message}" : $"Alert acknowledged: {alert.Message}");
             case PortalRole portalRole:
                 return ("Role", key, $"Role {portalRole.Name} {verb}");
             default:

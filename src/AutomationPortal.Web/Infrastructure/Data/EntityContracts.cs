@@ -16,3 +16,9 @@ public interface ITimestamped
 
     DateTime UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// A row the automation engine writes in bulk (runs, work items, decisions, effects). Audited only when a person
+/// or an API key writes it, such as a manual run or a person's decision, never for the engine's own writes.
+/// </summary>
+public interface IEngineRecord;

@@ -14,9 +14,25 @@ public enum ActorKind
 /// <summary>Who is acting: a signed-in person, an API key, or the portal itself.</summary>
 public sealed record Actor(ActorKind Kind, Guid? Id, string Name)
 {
-    public static Actor System(string what) => new(ActorKind.System, null, what);
+    /// <summary>The portal roles of a person or key; the portal itself acts with every role.</summary>
+    public IReadOnlyList<Role> Roles { get; init; } = [];
+
+    public static Actor System(string what) => new(ActorKind.System, null, what) { Roles = Security.Roles.All };
 
     public static Actor Anonymous { get; } = new(ActorKind.Anonymous, null, "anonymous");
+
+    public bool IsPerson => Kind is ActorKind.User or ActorKind.ApiKey;
+
+    public bool Has(Role role) => Roles.Contains(role);
+
+    /// <summary>Refuses the call unless the actor is an Admin: the server-side check behind every control.</summary>
+    public void RequireAdmin(string what)
+    {
+        if (!Has(Role.Admin))
+        {
+            throw new ForbiddenException($"Only an Admin may {what}.");
+        }
+    }
 
     public static Actor FromPrincipal(ClaimsPrincipal principal)
     {
@@ -30,9 +46,13 @@ public sealed record Actor(ActorKind Kind, Guid? Id, string Name)
             : ActorKind.User;
         var id = Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var parsed) ? parsed : (Guid?)null;
         var name = principal.Identity.Name ?? "unknown";
-        return new Actor(kind, id, kind == ActorKind.ApiKey ? $"api-key:{name}" : name);
+        var roles = Security.Roles.All.Where(r => principal.IsInRole(r.ToString())).ToList();
+        return new Actor(kind, id, kind == ActorKind.ApiKey ? $"api-key:{name}" : name) { Roles = roles };
     }
 }
+
+/// <summary>The caller's role does not allow the action; the API answers 403, the UI shows the message.</summary>
+public sealed class ForbiddenException(string message) : Exception(message);
 
 public static class PortalClaims
 {

@@ -1,0 +1,122 @@
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationPortal.Web.Features.Automations;
+
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+
+public sealed record RunDetail(RunSummary Run, Guid AutomationId, string AutomationName, int SettingsVersion, DateTime? ScheduledFor, string? RequestedBy, string? Error, double? LatenessMs, IReadOnlyList<RunLogLine> Log);
+
+/// <summary>A work item as the API and pages show it: the kind's summary fields sit at the top level.</summary>
+public sealed record WorkItemView(
+    Guid Id,
+    Guid AutomationId,
+    string SourceKey,
+    Lane Lane,
+    WorkItemStatus Status,
+    string? Decision,
+    IReadOnlyList<string> ReasonCodes,
+    string? Reference,
+    string? Party,
+    string? PartyId,
+    decimal? Amount,
+    string? Currency,
+    string? Type,
+    string? OriginalRef,
+    string? Error,
+    DateTime ReceivedAt,
+    DateTime? CompletedAt,
+    double ProcessingMs,
+    Guid RunId,
+    Guid LastRunId);
+
+public sealed record AlertView(Guid Id, Guid AutomationId, string AutomationName, string Code, string Message, DateTime RaisedAt, DateTime? AcknowledgedAt, string? AcknowledgedBy);
+
+/// <summary>Read-side of the engine: runs, their items and logs, work items, alerts. Paged on the server.</summary>
+public sealed class AutomationQueries(PortalDbContext db)
+{
+    public const int MaxPageSize = 500;
+
+    public async Task<RunDetail?> RunAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        var run = await db.Set<AutomationRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var name = await db.Set<Automation>().Where(a => a.Id == run.AutomationId).Select(a => a.Name).FirstAsync(cancellationToken);
+        var log = await db.Set<RunLogLine>().AsNoTracking().Where(l => l.RunId == runId).OrderBy(l => l.At).ThenBy(l => l.Id).ToListAsync(cancellationToken);
+        return new RunDetail(AutomationService.Summarise(run), run.AutomationId, name, run.SettingsVersion, run.ScheduledFor, run.RequestedBy, run.Error, run.LatenessMs, log);
+    }
+
+    public async Task<Paged<RunSummary>> RunsAsync(Guid automationId, int page, int pageSize, bool includeSkipped = true, CancellationToken cancellationToken = default)
+    {
+        (page, pageSize) = Normalise(page, pageSize);
+        var query = db.Set<AutomationRun>().AsNoTracking().Where(r => r.AutomationId == automationId);
+        if (!includeSkipped)
+        {
+            query = query.Where(r => r.SkipReason == null);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(r => r.QueuedAt).ThenByDescending(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new Paged<RunSummary>(rows.Select(AutomationService.Summarise).ToList(), total, page, pageSize);
+    }
+
+    public async Task<Paged<WorkItemView>> WorkItemsAsync(Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        (page, pageSize) = Normalise(page, pageSize);
+        var query = db.Set<WorkItem>().AsNoTracking();
+        if (automationId is { } a)
+        {
+            query = query.Where(w => w.AutomationId == a);
+        }
+
+        if (status is { } s)
+        {
+            query = query.Where(w => w.Status == s);
+        }
+
+        if (runId is { } r)
+        {
+            query = query.Where(w => w.RunId == r || w.LastRunId == r);
+        }
+
+        if (!string.IsNullOrWhiteSpace(reason))
+        {
+            var code = reason.Trim();
+            query = query.Where(w => w.ReasonCodes == code || w.ReasonCodes.StartsWith(code + " ") || w.ReasonCodes.EndsWith(" " + code) || w.ReasonCodes.Contains(" " + code + " "));
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(w => w.ReceivedAt).ThenByDescending(w => w.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new Paged<WorkItemView>(rows.Select(View).ToList(), total, page, pageSize);
+    }
+
+    public async Task<IReadOnlyList<AlertView>> AlertsAsync(bool openOnly, CancellationToken cancellationToken = default)
+    {
+        var query = db.Set<Alert>().AsNoTracking();
+        if (openOnly)
+        {
+            query = query.Where(a => a.AcknowledgedAt == null);
+        }
+
+        return await query.OrderByDescending(a => a.RaisedAt).Take(200)
+            .Join(db.Set<Automation>(), a => a.AutomationId, x => x.Id, (a, x) => new AlertView(a.Id, a.AutomationId, x.Name, a.Code, a.Message, a.RaisedAt, a.AcknowledgedAt, a.AcknowledgedBy))
+            .ToListAsync(cancellationToken);
+    }
+
+    public Task<int> OpenAlertCountAsync(CancellationToken cancellationToken = default) =>
+        db.Set<Alert>().CountAsync(a => a.AcknowledgedAt == null, cancellationToken);
+
+    public static WorkItemView View(WorkItem w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        return new WorkItemView(w.Id, w.AutomationId, w.SourceKey, w.Lane, w.Status, w.Decision, w.ReasonList, w.SummaryReference, w.SummaryParty, w.SummaryPartyId,
+            w.SummaryAmount, w.SummaryCurrency, w.SummaryType, w.OriginalRef, w.Error, w.ReceivedAt, w.CompletedAt, w.ProcessingMs, w.RunId, w.LastRunId);
+    }
+
+    private static (int Page, int PageSize) Normalise(int page, int pageSize) => (Math.Max(page, 1), Math.Clamp(pageSize, 1, MaxPageSize));
+}

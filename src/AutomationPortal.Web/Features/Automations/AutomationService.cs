@@ -1,0 +1,499 @@
+using AutomationPortal.Web.Features.Automations.Kinds;
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.Automations.Scheduling;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Domain;
+using AutomationPortal.Web.Infrastructure.Hosting;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutomationPortal.Web.Features.Automations;
+
+/// <summary>What a person sends to create or change an automation. Missing values take their defaults.</summary>
+public sealed record AutomationRequest(
+    string? Kind,
+    string? Name,
+    System.Text.Json.JsonElement? Settings,
+    string? Schedule,
+    string? TimeZone,
+    AutomationState? State,
+    GuardrailsRequest? Guardrails = null,
+    decimal? ImplementationCost = null,
+    decimal? MonthlyRunningCost = null,
+    string? CostCurrency = null,
+    long? Version = null);
+
+public sealed record GuardrailsRequest(decimal? MaxFailureRate, int? FailureRateWindow, int? MaxConsecutiveFailedRuns);
+
+/// <summary>Refused input, by field (camelCase, settings fields as settings.x); the API answers 400 with them.</summary>
+public sealed class AutomationValidationException(IReadOnlyDictionary<string, string[]> errors)
+    : Exception(string.Join(" ", errors.SelectMany(e => e.Value)))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    public static AutomationValidationException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+}
+
+public sealed class AutomationNotFoundException(Guid id) : Exception($"There is no automation {id}.");
+
+public sealed record AutomationSummary(
+    Guid Id,
+    string Kind,
+    string Name,
+    AutomationState State,
+    string Schedule,
+    string? ScheduleDescription,
+    string TimeZone,
+    DateTime? NextRunAt,
+    RunSummary? LastRun,
+    double? SuccessRate7Days,
+    int OpenAlerts,
+    bool IsDemo,
+    long Version);
+
+public sealed record RunSummary(Guid Id, RunTrigger Trigger, RunMode Mode, RunStatus Status, DateTime QueuedAt, DateTime? StartedAt, DateTime? EndedAt, int ItemsRead, int ItemsDone, int ItemsEscalated, int ItemsFailed, int ItemsSkipped, bool Misfired, string? SkipReason);
+
+public sealed record AutomationDetail(
+    Guid Id,
+    string Kind,
+    string KindName,
+    string Name,
+    AutomationState State,
+    AutomationState? StateBeforePause,
+    System.Text.Json.JsonElement Settings,
+    int SettingsVersion,
+    string Schedule,
+    string? ScheduleDescription,
+    string TimeZone,
+    IReadOnlyList<DateTime> NextRuns,
+    Guardrails Guardrails,
+    decimal ImplementationCost,
+    decimal MonthlyRunningCost,
+    string CostCurrency,
+    string OwnerName,
+    bool IsDemo,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    long Version);
+
+/// <summary>
+/// Everything people do with automations: create, change, pause, resume, run now, emergency stop. Every call that
+/// changes something checks on the server that the caller is an Admin; every change is audited by the save interceptor.
+/// </summary>
+public sealed class AutomationService(
+    PortalDbContext db,
+    AutomationKindCatalog kinds,
+    AutomationScheduler scheduler,
+    CurrentActor currentActor,
+    IOptions<OrganisationOptions> organisation,
+    IOptions<FilesOptions> files,
+    PortalDatabase database,
+    TimeProvider time)
+{
+    public KindValidationContext ValidationContext => new(files.Value.AllowedRootsOrDefault(database.DataFolder), database.DataFolder);
+
+    public async Task<IReadOnlyList<AutomationSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var automations = await db.Set<Automation>().AsNoTracking().OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        var since = Now.AddDays(-7);
+        var runs = await db.Set<AutomationRun>().AsNoTracking()
+            .Where(r => r.QueuedAt >= since && r.SkipReason == null)
+            .Select(r => new { r.AutomationId, r.Status })
+            .ToListAsync(cancellationToken);
+        var alerts = await db.Set<Alert>().AsNoTracking().Where(a => a.AcknowledgedAt == null).GroupBy(a => a.AutomationId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var summaries = new List<AutomationSummary>(automations.Count);
+        foreach (var a in automations)
+        {
+            var last = await db.Set<AutomationRun>().AsNoTracking().Where(r => r.AutomationId == a.Id && r.SkipReason == null)
+                .OrderByDescending(r => r.QueuedAt).FirstOrDefaultAsync(cancellationToken);
+            var finished = runs.Where(r => r.AutomationId == a.Id && r.Status is RunStatus.Succeeded or RunStatus.PartiallySucceeded or RunStatus.Failed).ToList();
+            double? rate = finished.Count == 0 ? null : (double)finished.Count(r => r.Status == RunStatus.Succeeded) / finished.Count;
+            summaries.Add(new AutomationSummary(a.Id, a.Kind, a.Name, a.State, a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone,
+                await scheduler.NextFireAsync(a.Id, cancellationToken), last is null ? null : Summarise(last), rate, alerts.GetValueOrDefault(a.Id), a.IsDemo, a.Version));
+        }
+
+        return summaries;
+    }
+
+    public async Task<AutomationDetail> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var a = await db.Set<Automation>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, cancellationToken) ?? throw new AutomationNotFoundException(id);
+        var kind = kinds.Find(a.Kind);
+        using var settings = System.Text.Json.JsonDocument.Parse(a.Settings);
+        var next = Automation.IsRunnable(a.State) ? CronSchedule.NextFireTimes(a.Schedule, a.TimeZone, time.GetUtcNow(), 5) : [];
+        return new AutomationDetail(a.Id, a.Kind, kind?.DisplayName ?? a.Kind, a.Name, a.State, a.StateBeforePause, settings.RootElement.Clone(), a.SettingsVersion,
+            a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone, next, a.Guardrails, a.ImplementationCost, a.MonthlyRunningCost, a.CostCurrency,
+            a.OwnerName, a.IsDemo, a.CreatedAt, a.UpdatedAt, a.Version);
+    }
+
+    public async Task<AutomationDetail> CreateAsync(AutomationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var actor = await currentActor.GetAsync();
+        actor.RequireAdmin("create automations");
+        var errors = new Dictionary<string, string[]>();
+        var kind = string.IsNullOrWhiteSpace(request.Kind) ? null : kinds.Find(request.Kind.Trim());
+        if (kind is null)
+        {
+            errors["kind"] = [$"Choose a built-in kind: {string.Join(", ", kinds.All.Select(k => k.Key))}."];
+        }
+
+        var automation = new Automation
+        {
+            Kind = kind?.Key ?? "",
+            Name = "",
+            Schedule = "0 0 * * * ?",
+            TimeZone = organisation.Value.TimeZone,
+            CostCurrency = organisation.Value.BaseCurrency,
+            OwnerId = actor.Kind == ActorKind.User ? actor.Id : null,
+            OwnerName = actor.Name,
+        };
+        Apply(automation, kind, request, errors, creating: true);
+        await EnsureUniqueNameAsync(automation, errors, cancellationToken);
+        ThrowIfAny(errors);
+        db.Add(automation);
+        await db.SaveChangesAsync(cancellationToken);
+        await scheduler.ScheduleAsync(automation, cancellationToken);
+        return await GetAsync(automation.Id, cancellationToken);
+    }
+
+    public async Task<AutomationDetail> UpdateAsync(Guid id, AutomationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        (await currentActor.GetAsync()).RequireAdmin("change automations");
+        var automation = await LoadAsync(id, request.Version, cancellationToken);
+        var errors = new Dictionary<string, string[]>();
+        if (request.Kind is not null && request.Kind != automation.Kind)
+        {
+            errors["kind"] = ["The kind of an automation cannot change; create a new automation instead."];
+        }
+
+        Apply(automation, kinds.Find(automation.Kind), request, errors, creating: false);
+        await EnsureUniqueNameAsync(automation, errors, cancellationToken);
+        ThrowIfAny(errors);
+        await db.SaveChangesAsync(cancellationToken);
+        await scheduler.ScheduleAsync(automation, cancellationToken);
+        return await GetAsync(automation.Id, cancellationToken);
+    }
+
+    /// <summary>Switches the automation off: the schedule stops, nothing is deleted, the state becomes Paused.</summary>
+    public async Task<AutomationDetail> PauseAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        (await currentActor.GetAsync()).RequireAdmin("pause automations");
+        var automation = await LoadAsync(id, null, cancellationToken);
+        if (automation.State is not (AutomationState.Paused or AutomationState.AutoPaused))
+        {
+            automation.StateBeforePause = automation.State;
+            automation.State = AutomationState.Paused;
+            await db.SaveChangesAsync(cancellationToken);
+            await scheduler.ApplyStateAsync(automation, cancellationToken);
+        }
+
+        return await GetAsync(id, cancellationToken);
+    }
+
+    /// <summary>Switches the automation back on in the state it had before the pause; acknowledges its open alerts.</summary>
+    public async Task<AutomationDetail> ResumeAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var actor = await currentActor.GetAsync();
+        actor.RequireAdmin("resume automations");
+        var automation = await LoadAsync(id, null, cancellationToken);
+        if (automation.State is AutomationState.Paused or AutomationState.AutoPaused)
+        {
+            automation.State = automation.StateBeforePause ?? AutomationState.Shadow;
+            automation.StateBeforePause = null;
+            automation.ResumedAt = Now;
+            foreach (var alert in await db.Set<Alert>().Where(a => a.AutomationId == id && a.AcknowledgedAt == null).ToListAsync(cancellationToken))
+            {
+                alert.AcknowledgedAt = Now;
+                alert.AcknowledgedBy = actor.Name;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await scheduler.ApplyStateAsync(automation, cancellationToken);
+        }
+
+        return await GetAsync(id, cancellationToken);
+    }
+
+    /// <summary>Emergency stop: pauses every automation that runs. Returns how many were paused.</summary>
+    public async Task<int> PauseAllAsync(CancellationToken cancellationToken = default)
+    {
+        (await currentActor.GetAsync()).RequireAdmin("pause all automations");
+        var running = await db.Set<Automation>().ToListAsync(cancellationToken);
+        running = running.Where(a => Automation.IsRunnable(a.State)).ToList();
+        foreach (var automation in running)
+        {
+            automation.StateBeforePause = automation.State;
+            automation.State = AutomationState.Paused;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var automation in running)
+        {
+            await scheduler.ApplyStateAsync(automation, cancellationToken);
+        }
+
+        return running.Count;
+    }
+
+    /// <summary>Resumes every automation an Admin paused (not those that paused themselves: each needs a look).</summary>
+    public async Task<int> ResumeAllAsync(CancellationToken cancellationToken = default)
+    {
+        (await currentActor.GetAsync()).RequireAdmin("resume all automations");
+        var paused = await db.Set<Automation>().Where(a => a.State == AutomationState.Paused).ToListAsync(cancellationToken);
+        foreach (var automation in paused)
+        {
+            automation.State = automation.StateBeforePause ?? AutomationState.Shadow;
+            automation.StateBeforePause = null;
+            automation.ResumedAt = Now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var automation in paused)
+        {
+            await scheduler.ApplyStateAsync(automation, cancellationToken);
+        }
+
+        return paused.Count;
+    }
+
+    /// <summary>Queues a run now. When a run is going, this one waits for it (runs never overlap).</summary>
+    public async Task<Guid> RunNowAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var actor = await currentActor.GetAsync();
+        actor.RequireAdmin("start runs");
+        var automation = await LoadAsync(id, null, cancellationToken);
+        var run = new AutomationRun { AutomationId = automation.Id, Trigger = RunTrigger.Manual, QueuedAt = Now, RequestedBy = actor.Name };
+        db.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        await scheduler.TriggerNowAsync(automation.Id, run.Id, cancellationToken);
+        return run.Id;
+    }
+
+    public async Task AcknowledgeAlertAsync(Guid alertId, CancellationToken cancellationToken = default)
+    {
+        var actor = await currentActor.GetAsync();
+        actor.RequireAdmin("acknowledge alerts");
+        var alert = await db.Set<Alert>().FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        if (alert is { AcknowledgedAt: null })
+        {
+            alert.AcknowledgedAt = Now;
+            alert.AcknowledgedBy = actor.Name;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    public static RunSummary Summarise(AutomationRun r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new RunSummary(r.Id, r.Trigger, r.Mode, r.Status, r.QueuedAt, r.StartedAt, r.EndedAt, r.ItemsRead, r.ItemsDone, r.ItemsEscalated, r.ItemsFailed, r.ItemsSkipped, r.Misfired, r.SkipReason);
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private async Task<Automation> LoadAsync(Guid id, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        var automation = await db.Set<Automation>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new AutomationNotFoundException(id);
+        if (expectedVersion is { } version && version != automation.Version)
+        {
+            throw AutomationValidationException.For("version", $"{automation.Name} was changed by someone else meanwhile (version {automation.Version}, yours {version}). Reload and try again.");
+        }
+
+        return automation;
+    }
+
+    private void Apply(Automation automation, IAutomationKind? kind, AutomationRequest request, Dictionary<string, string[]> errors, bool creating)
+    {
+        if (request.Name is not null || creating)
+        {
+            var name = request.Name?.Trim() ?? "";
+            if (name.Length is 0 or > 200)
+            {
+                errors["name"] = ["Give the automation a name of 1 to 200 characters."];
+            }
+            else
+            {
+                automation.Name = name;
+            }
+        }
+
+        if (request.Schedule is not null)
+        {
+            if (CronSchedule.Validate(request.Schedule) is { } problem)
+            {
+                errors["schedule"] = [problem];
+            }
+            else
+            {
+                automation.Schedule = request.Schedule.Trim();
+            }
+        }
+
+        if (request.TimeZone is not null)
+        {
+            if (!TimeZones.IsIana(request.TimeZone))
+            {
+                errors["timeZone"] = [$"'{request.TimeZone}' is not an IANA time zone id (for example Europe/Berlin)."];
+            }
+            else
+            {
+                automation.TimeZone = request.TimeZone;
+            }
+        }
+
+        if (request.State is { } state)
+        {
+            if (state is AutomationState.AutoPaused)
+            {
+                errors["state"] = ["Only the guardrails set AutoPaused. Use Paused to switch the automation off."];
+            }
+            else if (!Enum.IsDefined(state))
+            {
+                errors["state"] = ["Unknown state."];
+            }
+            else if (state != automation.State)
+            {
+                if (state == AutomationState.Paused)
+                {
+                    automation.StateBeforePause = Automation.IsRunnable(automation.State) ? automation.State : automation.StateBeforePause;
+                }
+                else if (automation.State is AutomationState.Paused or AutomationState.AutoPaused)
+                {
+                    automation.StateBeforePause = null;
+                    automation.ResumedAt = Now;
+                }
+
+                automation.State = state;
+            }
+        }
+
+        if (request.Guardrails is { } g)
+        {
+            if (g.MaxFailureRate is { } rate)
+            {
+                if (rate is < 0 or > 1)
+                {
+                    errors["guardrails.maxFailureRate"] = ["A share between 0 and 1, for example 0.2 for 20 %."];
+                }
+                else
+                {
+                    automation.Guardrails.MaxFailureRate = rate;
+                }
+            }
+
+            if (g.FailureRateWindow is { } window)
+            {
+                if (window is < 1 or > 10_000)
+                {
+                    errors["guardrails.failureRateWindow"] = ["Between 1 and 10000 items."];
+                }
+                else
+                {
+                    automation.Guardrails.FailureRateWindow = window;
+                }
+            }
+
+            if (g.MaxConsecutiveFailedRuns is { } runs)
+            {
+                if (runs is < 1 or > 1000)
+                {
+                    errors["guardrails.maxConsecutiveFailedRuns"] = ["Between 1 and 1000 runs."];
+                }
+                else
+                {
+                    automation.Guardrails.MaxConsecutiveFailedRuns = runs;
+                }
+            }
+        }
+
+        if (request.ImplementationCost is { } implementation)
+        {
+            if (implementation < 0)
+            {
+                errors["implementationCost"] = ["A cost cannot be negative."];
+            }
+            else
+            {
+                automation.ImplementationCost = implementation;
+            }
+        }
+
+        if (request.MonthlyRunningCost is { } monthly)
+        {
+            if (monthly < 0)
+            {
+                errors["monthlyRunningCost"] = ["A cost cannot be negative."];
+            }
+            else
+            {
+                automation.MonthlyRunningCost = monthly;
+            }
+        }
+
+        if (request.CostCurrency is not null)
+        {
+            if (!Currency.IsKnown(request.CostCurrency))
+            {
+                errors["costCurrency"] = [$"'{request.CostCurrency}' is not an ISO 4217 currency code."];
+            }
+            else
+            {
+                automation.CostCurrency = Currency.Normalise(request.CostCurrency);
+            }
+        }
+
+        if (kind is not null && (request.Settings is not null || creating))
+        {
+            var json = request.Settings is { ValueKind: not System.Text.Json.JsonValueKind.Null and not System.Text.Json.JsonValueKind.Undefined } element ? element.GetRawText() : null;
+            var (settings, problems) = KindSettings.Bind(kind, json, ValidationContext);
+            foreach (var group in problems.GroupBy(p => p.Field))
+            {
+                errors[group.Key] = group.Select(p => p.Message).ToArray();
+            }
+
+            if (settings is not null)
+            {
+                var serialized = KindSettings.Serialize(settings);
+                if (serialized != automation.Settings)
+                {
+                    automation.Settings = serialized;
+                    if (!creating)
+                    {
+                        automation.SettingsVersion++;
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task EnsureUniqueNameAsync(Automation automation, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        if (!errors.ContainsKey("name") && await db.Set<Automation>().AnyAsync(a => a.Name == automation.Name && a.Id != automation.Id, cancellationToken))
+        {
+            errors["name"] = [$"Another automation is already called '{automation.Name}'."];
+        }
+    }
+
+    private static void ThrowIfAny(Dictionary<string, string[]> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new AutomationValidationException(errors);
+        }
+    }
+}
+
+/// <summary>Which folders automations may read and write.</summary>
+public sealed class FilesOptions
+{
+    public const string Section = "Portal:Files";
+
+    /// <summary>Every folder setting must lie under one of these; empty means the data folder only.</summary>
+    public List<string> AllowedRoots { get; set; } = [];
+
+    public IReadOnlyList<string> AllowedRootsOrDefault(string dataFolder) =>
+        AllowedRoots.Count == 0 ? [dataFolder] : AllowedRoots.Select(r => Path.GetFullPath(Path.IsPathRooted(r) ? r : Path.Combine(dataFolder, r))).ToList();
+}

@@ -1,0 +1,164 @@
+using AutomationPortal.Web.Features.Automations.Engine;
+using AutomationPortal.Web.Features.Automations.Kinds;
+using AutomationPortal.Web.Features.Automations.Kinds.Sample;
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.Automations.Scheduling;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Hosting;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace AutomationPortal.Web.Features.Automations;
+
+public static class AutomationsModule
+{
+    public static WebApplicationBuilder AddAutomations(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section);
+        services.AddSingleton<IAutomationKind, SampleInboxKind>();
+        services.AddSingleton<AutomationKindCatalog>();
+        services.AddSingleton<AutomationScheduler>();
+        services.AddSingleton<GuardrailMonitor>();
+        services.AddScoped<AutomationEngine>();
+        services.AddScoped<AutomationService>();
+        services.AddScoped<AutomationQueries>();
+        services.AddScoped<IStartupTask, ReconcileSchedulesTask>();
+
+        var database = PortalDatabase.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+        var scheduler = builder.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        var properties = new System.Collections.Specialized.NameValueCollection
+        {
+            ["quartz.scheduler.instanceName"] = "AutomationPortal",
+            ["quartz.scheduler.instanceId"] = "AUTO",
+            ["quartz.jobStore.misfireThreshold"] = (scheduler.MisfireThresholdSeconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Job data stays plain strings (the automation and run ids), readable in the QRTZ_ tables.
+            ["quartz.jobStore.useProperties"] = "true",
+        };
+        services.AddQuartz(properties, q =>
+        {
+            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = scheduler.MaxConcurrentRuns);
+            q.UsePersistentStore(store =>
+            {
+                // The same SQLite file as the portal's data (WAL, busy timeout); never clustered: Quartz refuses that on SQLite.
+                store.UseSqlite(database.ConnectionString);
+                store.UseSystemTextJsonSerializer();
+                store.ProvisionSchema();
+            });
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler");
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapAutomationEndpoints(this RouteGroupBuilder api)
+    {
+        var read = api.MapGroup("").RequireAuthorization(Policies.Agent).AddEndpointFilter(TranslateErrors).WithTags("Automations");
+        var admin = api.MapGroup("").RequireAuthorization(Policies.Admin).AddEndpointFilter(TranslateErrors).WithTags("Automations");
+
+        read.MapGet("/automation-kinds", (AutomationKindCatalog catalog) => TypedResults.Ok(catalog.All.Select(k => new
+        {
+            key = k.Key,
+            name = k.DisplayName,
+            description = k.Description,
+            defaults = System.Text.Json.JsonDocument.Parse(KindSettings.Defaults(k)).RootElement,
+        })));
+        read.MapGet("/automations", async (AutomationService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)));
+        read.MapGet("/automations/{id:guid}", async (Guid id, AutomationService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(id, ct)));
+        read.MapGet("/automations/{id:guid}/runs", async (Guid id, int? page, int? pageSize, AutomationQueries queries, CancellationToken ct) =>
+            TypedResults.Ok(await queries.RunsAsync(id, page ?? 1, pageSize ?? 50, true, ct)));
+        read.MapGet("/runs/{id:guid}", async Task<Results<Ok<RunDetail>, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
+            await queries.RunAsync(id, ct) is { } run ? TypedResults.Ok(run) : TypedResults.NotFound());
+        read.MapGet("/work-items", async (Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, int? page, int? pageSize, AutomationQueries queries, CancellationToken ct) =>
+            TypedResults.Ok(await queries.WorkItemsAsync(automationId, status, reason, runId, page ?? 1, pageSize ?? 50, ct)))
+            .WithSummary("Work items, newest first. page counts from 1; pageSize up to 500.");
+        read.MapGet("/alerts", async (bool? open, AutomationQueries queries, CancellationToken ct) => TypedResults.Ok(await queries.AlertsAsync(open ?? true, ct)));
+
+        admin.MapPost("/automations", async (AutomationRequest request, AutomationService service, CancellationToken ct) =>
+        {
+            var created = await service.CreateAsync(request, ct);
+            return TypedResults.Created($"/api/automations/{created.Id}", created);
+        }).WithSummary("Creates an automation of a built-in kind. Settings not given take their documented defaults.");
+        admin.MapPut("/automations/{id:guid}", async (Guid id, AutomationRequest request, AutomationService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.UpdateAsync(id, request, ct)));
+        admin.MapPost("/automations/{id:guid}/runs", async (Guid id, AutomationService service, CancellationToken ct) =>
+            {
+                var runId = await service.RunNowAsync(id, ct);
+                return TypedResults.Accepted($"/api/runs/{runId}", new RunStarted(runId));
+            })
+            .WithSummary("Runs the automation now. When a run is going, this one is queued behind it; either way the answer is 202 with the run's id.");
+        admin.MapPost("/automations/{id:guid}/pause", async (Guid id, AutomationService service, CancellationToken ct) => TypedResults.Ok(await service.PauseAsync(id, ct)));
+        admin.MapPost("/automations/{id:guid}/resume", async (Guid id, AutomationService service, CancellationToken ct) => TypedResults.Ok(await service.ResumeAsync(id, ct)));
+        admin.MapPost("/automations/pause-all", async (AutomationService service, CancellationToken ct) => TypedResults.Ok(new { paused = await service.PauseAllAsync(ct) }));
+        admin.MapPost("/automations/resume-all", async (AutomationService service, CancellationToken ct) => TypedResults.Ok(new { resumed = await service.ResumeAllAsync(ct) }));
+        admin.MapPost("/alerts/{id:guid}/acknowledge", async (Guid id, AutomationService service, CancellationToken ct) =>
+        {
+            await service.AcknowledgeAlertAsync(id, ct);
+            return TypedResults.NoContent();
+        });
+        return api;
+    }
+
+    private static async ValueTask<object?> TranslateErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (AutomationValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors.ToDictionary(p => p.Key, p => p.Value));
+        }
+        catch (AutomationNotFoundException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (ForbiddenException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+    }
+
+    private sealed class ReconcileSchedulesTask(PortalDbContext db, AutomationScheduler scheduler, TimeProvider time, ILogger<ReconcileSchedulesTask> logger) : IStartupTask
+    {
+        public int Order => 50;
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            foreach (var automation in await db.Set<Automation>().AsNoTracking().ToListAsync(cancellationToken))
+            {
+                await scheduler.ScheduleAsync(automation, cancellationToken);
+            }
+
+            // Runs cut off by a crash: Quartz recovers their jobs; the records say what happened.
+            var interrupted = await db.Set<AutomationRun>().Where(r => r.Status == RunStatus.Running).ToListAsync(cancellationToken);
+            foreach (var run in interrupted)
+            {
+                run.Status = RunStatus.Cancelled;
+                run.EndedAt = time.GetUtcNow().UtcDateTime;
+                run.Error = "Interrupted: the portal stopped during this run. A recovery run continues the work.";
+            }
+
+            if (interrupted.Count > 0)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                logger.LogWarning("{Count} run(s) were cut off by the last stop; recovery runs continue them.", interrupted.Count);
+            }
+        }
+    }
+}
+
+public sealed record RunStarted(Guid Id);
+
+public sealed class SchedulerHealthCheck(AutomationScheduler scheduler, StartupState startup) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        !startup.IsReady || await scheduler.IsRunningAsync(cancellationToken)
+            ? HealthCheckResult.Healthy("The scheduler is running.")
+            : HealthCheckResult.Unhealthy("The scheduler is not running.");
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using AutomationPortal.Web.Features.Automations.Kinds;
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Infrastructure.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationPortal.Web.Features.Automations.Engine;
+
+/// <summary>
+/// Runs one automation run: reads the kind's source in chunks, skips known keys, prepares, decides and acts on
+/// each item, and stores items, decisions, escalations and effects in one transaction per chunk through batched
+/// inserts. The source is acknowledged only after the chunk is stored, so a crash never loses an item, and a
+/// restart skips what is already stored, so none is processed twice.
+/// </summary>
+public sealed class AutomationEngine(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    PortalDatabase database,
+    AutomationKindCatalog catalog,
+    GuardrailMonitor guardrails,
+    TimeProvider time,
+    IServiceProvider services,
+    ILogger<AutomationEngine> logger)
+{
+    public const int ChunkSize = 200;
+    public const int MaxActionAttempts = 3;
+    public const int MaxRetriesAcrossRuns = 20;
+
+    public async Task<RunStatus> ExecuteAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        AutomationRun run;
+        Automation automation;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            run = await db.Set<AutomationRun>().FirstAsync(r => r.Id == runId, cancellationToken);
+            automation = await db.Set<Automation>().AsNoTracking().FirstAsync(a => a.Id == run.AutomationId, cancellationToken);
+            if (run.Trigger == RunTrigger.Schedule && !Automation.IsRunnable(automation.State))
+            {
+                run.Status = RunStatus.Cancelled;
+                run.SkipReason = $"Skipped: the automation is {automation.State}.";
+                run.StartedAt = run.EndedAt = Now;
+                await db.SaveChangesAsync(cancellationToken);
+                return run.Status;
+            }
+
+            run.Status = RunStatus.Running;
+            run.StartedAt = Now;
+            run.Mode = ModeFor(automation);
+            run.SettingsVersion = automation.SettingsVersion;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var log = new RunLog(runId, time);
+        var lane = run.Mode is RunMode.Shadow or RunMode.Test ? Lane.Shadow : Lane.Live;
+        var counters = new RunCounters();
+        string? error = null;
+        var cancelled = false;
+        var watch = Stopwatch.StartNew();
+        log.Info($"{run.Trigger} run in {run.Mode} mode (settings version {run.SettingsVersion}){(lane == Lane.Shadow ? ": decisions are recorded, nothing is acted on" : "")}.");
+
+        try
+        {
+            var kind = catalog.Get(automation.Kind);
+            var settings = KindSettings.Read(kind, automation.Settings);
+            await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add));
+            await using var store = await EngineStore.OpenAsync(database, cancellationToken);
+            var step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time);
+
+            if (lane == Lane.Live)
+            {
+                await step.RetryPendingActionsAsync(cancellationToken);
+            }
+
+            await foreach (var chunk in Chunk(kindRun.ReadAsync(cancellationToken), ChunkSize, cancellationToken))
+            {
+                await step.ProcessChunkAsync(chunk, cancellationToken);
+                await store.UpdateRunCountersAsync(runId, counters, cancellationToken);
+            }
+
+            var completion = new RunCompletionContext(automation.Id, runId, step.Acted);
+            await kindRun.CompleteAsync(completion, cancellationToken);
+            await store.RecordRunEffectsAsync(automation.Id, runId, completion.Effects, Now, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+            log.Warning("Stopped because the portal is shutting down; the next run continues where this one stopped.");
+        }
+        catch (Exception e)
+        {
+            error = e.Message;
+            log.Error($"The run failed: {e.Message}");
+            logger.LogError(e, "Run {RunId} of automation {AutomationId} failed.", runId, automation.Id);
+        }
+
+        var status = cancelled ? RunStatus.Cancelled
+            : error is not null ? RunStatus.Failed
+            : counters.Failed == 0 ? RunStatus.Succeeded
+            : counters.Done + counters.Escalated + counters.Skipped > 0 ? RunStatus.PartiallySucceeded
+            : RunStatus.Failed;
+        log.Info($"Finished in {watch.Elapsed.TotalSeconds:0.0} s: {counters.Read} read, {counters.Done} done, {counters.Escalated} escalated, {counters.Failed} failed, {counters.Skipped} skipped.");
+
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            var final = await db.Set<AutomationRun>().FirstAsync(r => r.Id == runId, CancellationToken.None);
+            final.Status = status;
+            final.EndedAt = Now;
+            final.Error = error is null ? null : error.Length > 4000 ? error[..4000] : error;
+            counters.CopyTo(final);
+            db.Set<RunLogLine>().AddRange(log.Lines);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await guardrails.CheckAsync(automation.Id, lane, CancellationToken.None);
+        return status;
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private static RunMode ModeFor(Automation automation)
+    {
+        if (automation.IsDemo)
+        {
+            return RunMode.Demo;
+        }
+
+        var state = automation.State is AutomationState.Paused or AutomationState.AutoPaused
+            ? automation.StateBeforePause ?? AutomationState.Draft
+            : automation.State;
+        return state switch
+        {
+            AutomationState.Shadow => RunMode.Shadow,
+            AutomationState.Pilot => RunMode.Pilot,
+            AutomationState.Production => RunMode.Production,
+            _ => RunMode.Test,
+        };
+    }
+
+    private static async IAsyncEnumerable<List<SourceItem>> Chunk(IAsyncEnumerable<SourceItem> source, int size, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var chunk = new List<SourceItem>(size);
+        await foreach (var item in source.WithCancellation(cancellationToken))
+        {
+            chunk.Add(item);
+            if (chunk.Count == size)
+            {
+                yield return chunk;
+                chunk = new List<SourceItem>(size);
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+}
+
+/// <summary>The run's counts, kept in memory and written after every chunk.</summary>
+public sealed class RunCounters
+{
+    public int Read { get; set; }
+
+    public int Done { get; set; }
+
+    public int Escalated { get; set; }
+
+    public int Failed { get; set; }
+
+    public int Skipped { get; set; }
+
+    public void CopyTo(AutomationRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.ItemsRead = Read;
+        run.ItemsDone = Done;
+        run.ItemsEscalated = Escalated;
+        run.ItemsFailed = Failed;
+        run.ItemsSkipped = Skipped;
+    }
+}
+
+/// <summary>The run's log lines, written with the run's final record.</summary>
+public sealed class RunLog(Guid runId, TimeProvider time)
+{
+    private const int MaxLines = 500;
+    private readonly List<RunLogLine> _lines = [];
+    private readonly Lock _gate = new();
+    private int _dropped;
+
+    public IReadOnlyList<RunLogLine> Lines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var lines = _lines.ToList();
+                if (_dropped > 0)
+                {
+                    lines.Add(new RunLogLine { RunId = runId, At = time.GetUtcNow().UtcDateTime, Level = LogLevelName.Warning, Message = $"{_dropped} more lines were left out." });
+                }
+
+                return lines;
+            }
+        }
+    }
+
+    public void Add(LogLevelName level, string message)
+    {
+        lock (_gate)
+        {
+            if (_lines.Count >= MaxLines)
+            {
+                _dropped++;
+                return;
+            }
+
+            _lines.Add(new RunLogLine { RunId = runId, At = time.GetUtcNow().UtcDateTime, Level = level, Message = message.Length > 4000 ? message[..4000] : message });
+        }
+    }
+
+    public void Info(string message) => Add(LogLevelName.Info, message);
+
+    public void Warning(string message) => Add(LogLevelName.Warning, message);
+
+    public void Error(string message) => Add(LogLevelName.Error, message);
+}

@@ -1,0 +1,75 @@
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.Automations.Scheduling;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationPortal.Web.Features.Automations.Engine;
+
+/// <summary>What a guardrail check found: null when all is well.</summary>
+public sealed record GuardrailBreach(string Code, string Message);
+
+/// <summary>
+/// After every run: checks the automation's limits (failure rate over its latest items, failed runs in a row)
+/// and, when one is breached, auto-pauses the automation and raises an alert.
+/// </summary>
+public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider time, ILogger<GuardrailMonitor> logger)
+{
+    public static GuardrailBreach? Evaluate(Guardrails limits, IReadOnlyList<WorkItemStatus> latestItems, IReadOnlyList<RunStatus> latestRuns)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(latestItems);
+        ArgumentNullException.ThrowIfNull(latestRuns);
+        if (limits.FailureRateWindow > 0 && latestItems.Count >= limits.FailureRateWindow)
+        {
+            var window = latestItems.Take(limits.FailureRateWindow).ToList();
+            var failed = window.Count(s => s is WorkItemStatus.Quarantined or WorkItemStatus.ActionFailed);
+            var rate = (decimal)failed / window.Count;
+            if (rate > limits.MaxFailureRate)
+            {
+                return new GuardrailBreach("auto-paused:failure-rate",
+                    $"{failed} of the last {window.Count} items failed ({rate:P0}), above the limit of {limits.MaxFailureRate:P0}.");
+            }
+        }
+
+        if (limits.MaxConsecutiveFailedRuns > 0 && latestRuns.Count >= limits.MaxConsecutiveFailedRuns
+            && latestRuns.Take(limits.MaxConsecutiveFailedRuns).All(s => s == RunStatus.Failed))
+        {
+            return new GuardrailBreach("auto-paused:failed-runs", $"The last {limits.MaxConsecutiveFailedRuns} runs failed.");
+        }
+
+        return null;
+    }
+
+    public async Task CheckAsync(Guid automationId, Lane lane, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("guardrails");
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var automation = await db.Set<Automation>().FirstOrDefaultAsync(a => a.Id == automationId, cancellationToken);
+        if (automation is null || !Automation.IsRunnable(automation.State))
+        {
+            return;
+        }
+
+        var window = Math.Max(automation.Guardrails.FailureRateWindow, 1);
+        var items = await db.Set<WorkItem>().AsNoTracking()
+            .Where(w => w.AutomationId == automationId && w.Lane == lane)
+            .OrderByDescending(w => w.ReceivedAt).Take(window).Select(w => w.Status).ToListAsync(cancellationToken);
+        var runs = await db.Set<AutomationRun>().AsNoTracking()
+            .Where(r => r.AutomationId == automationId && r.SkipReason == null && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
+            .OrderByDescending(r => r.QueuedAt).Take(Math.Max(automation.Guardrails.MaxConsecutiveFailedRuns, 1)).Select(r => r.Status).ToListAsync(cancellationToken);
+        var breach = Evaluate(automation.Guardrails, items, runs);
+        if (breach is null)
+        {
+            return;
+        }
+
+        automation.StateBeforePause = automation.State;
+        automation.State = AutomationState.AutoPaused;
+        db.Set<Alert>().Add(new Alert { AutomationId = automationId, Code = breach.Code, Message = $"{automation.Name} paused itself: {breach.Message}", RaisedAt = time.GetUtcNow().UtcDateTime });
+        await db.SaveChangesAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<AutomationScheduler>().ApplyStateAsync(automation, cancellationToken);
+        logger.LogWarning("Automation {Name} auto-paused: {Message}", automation.Name, breach.Message);
+    }
+}

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using AutomationPortal.Web.Features.Automations.Kinds;
+using AutomationPortal.Web.Features.Automations.Model;
+
+namespace AutomationPortal.Web.Features.Automations.Engine;
+
+/// <summary>What the engine does with each item of a run: de-duplicate, prepare, decide, act, record.</summary>
+internal sealed class ItemStep(
+    Guid automationId,
+    Guid runId,
+    Lane lane,
+    RunMode mode,
+    object settings,
+    IKindRun kindRun,
+    EngineStore store,
+    RunLog log,
+    RunCounters counters,
+    TimeProvider time)
+{
+    private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800)];
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+    public List<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> Acted { get; } = [];
+
+    public async Task ProcessChunkAsync(IReadOnlyList<SourceItem> chunk, CancellationToken cancellationToken)
+    {
+        var known = await store.ExistingKeysAsync(automationId, lane, chunk.Select(i => i.Key).Distinct().ToList(), cancellationToken);
+        var batch = new EngineBatch();
+        var acknowledgements = new List<(SourceItem Item, SourceOutcome Outcome, string? Reason)>(chunk.Count);
+        var decisionContext = new DecisionContext(automationId, mode, Now, settings);
+
+        foreach (var item in chunk)
+        {
+            counters.Read++;
+            if (known.Contains(item.Key) || !_seen.Add(item.Key))
+            {
+                counters.Skipped++;
+                acknowledgements.Add((item, SourceOutcome.Duplicate, null));
+                continue;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var row = new WorkItemRow(Guid.CreateVersion7(), item.Key, item.OriginalRef, Now);
+            PreparedItem prepared;
+            try
+            {
+                prepared = kindRun.Prepare(item);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var code = e is ItemRejectedException rejected ? rejected.ReasonCode : "unreadable";
+                Quarantine(batch, row, code, e.Message, started);
+                acknowledgements.Add((item, SourceOutcome.Quarantined, e.Message));
+                continue;
+            }
+
+            row.Payload = prepared.Payload;
+            row.Summary = prepared.Summary;
+            ItemDecision decision;
+            try
+            {
+                decision = kindRun.Decide(prepared, decisionContext);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Quarantine(batch, row, "decide-failed", $"The decision could not be made: {e.Message}", started);
+                acknowledgements.Add((item, SourceOutcome.Quarantined, e.Message));
+                continue;
+            }
+
+            row.Decision = decision;
+            row.DecidedAt = Now;
+            if (decision.Escalate)
+            {
+                row.Status = WorkItemStatus.Escalated;
+                counters.Escalated++;
+            }
+            else if (decision.Act && lane == Lane.Live)
+            {
+                var outcome = await ActAsync(row.Id, item.Key, prepared, decision, cancellationToken);
+                row.Status = outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed;
+                row.Error = outcome.Error;
+                row.ActionAttempts = outcome.Attempts;
+                batch.Effects.AddRange(outcome.Effects.Select(e => (row.Id, e)));
+                if (outcome.Error is null)
+                {
+                    counters.Done++;
+                    Acted.Add((row.Id, prepared, decision));
+                }
+                else
+                {
+                    counters.Failed++;
+                }
+            }
+            else
+            {
+                row.Status = WorkItemStatus.Done;
+                counters.Done++;
+            }
+
+            row.CompletedAt = row.Status is WorkItemStatus.Done ? Now : null;
+            row.ProcessingMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            batch.Items.Add(row);
+            acknowledgements.Add((item, SourceOutcome.Processed, null));
+        }
+
+        await store.WriteAsync(automationId, runId, lane, batch, Now, cancellationToken);
+
+        foreach (var (item, outcome, reason) in acknowledgements)
+        {
+            try
+            {
+                await kindRun.AcknowledgeAsync(item, outcome, reason, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The item is stored; a later run sees it again, skips it as known and acknowledges it then.
+                log.Warning($"Could not acknowledge {item.OriginalRef ?? item.Key} ({outcome}): {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Items whose action failed in an earlier run (or was cut off by a crash) get their action again.</summary>
+    public async Task RetryPendingActionsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await store.PendingActionsAsync(automationId, MaxRetries, cancellationToken);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        log.Info($"Retrying the action of {pending.Count} item(s) from earlier runs.");
+        foreach (var item in pending)
+        {
+            var prepared = kindRun.Restore(item.Payload);
+            var decision = new ItemDecision(item.Decision, item.ReasonCodes, Escalate: false, Act: true);
+            var outcome = await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
+            await store.CompleteRetryAsync(automationId, runId, item.Id, outcome, Now, cancellationToken);
+            if (outcome.Error is null)
+            {
+                counters.Done++;
+                Acted.Add((item.Id, prepared, decision));
+            }
+            else
+            {
+                counters.Failed++;
+                log.Warning($"{item.SourceKey}: the action failed again: {outcome.Error}");
+            }
+        }
+    }
+
+    private const int MaxRetries = AutomationEngine.MaxRetriesAcrossRuns;
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private void Quarantine(EngineBatch batch, WorkItemRow row, string code, string message, long started)
+    {
+        row.Status = WorkItemStatus.Quarantined;
+        row.Decision = new ItemDecision("quarantine", [code], Escalate: false, Act: false, Note: message);
+        row.Error = message;
+        row.DecidedAt = Now;
+        row.ProcessingMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        batch.Items.Add(row);
+        counters.Failed++;
+        log.Warning($"{row.OriginalRef ?? row.SourceKey} quarantined ({code}): {message}");
+    }
+
+    private async Task<ActionOutcome> ActAsync(Guid workItemId, string sourceKey, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken)
+    {
+        // Stable across runs and crashes: the same input always gets the same key.
+        var key = $"{automationId:N}:{sourceKey}";
+        for (var attempt = 1; ; attempt++)
+        {
+            var action = new ActionContext(automationId, runId, workItemId, key);
+            try
+            {
+                await kindRun.ActAsync(action, item, decision, cancellationToken);
+                return new ActionOutcome(attempt, null, action.Effects);
+            }
+            catch (Exception e) when (IsTransient(e) && attempt < AutomationEngine.MaxActionAttempts)
+            {
+                log.Warning($"{sourceKey}: attempt {attempt} failed ({e.Message}); retrying.");
+                await Task.Delay(Backoff[Math.Min(attempt - 1, Backoff.Length - 1)], cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return new ActionOutcome(attempt, e.Message, []);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) =>
+        e is TransientActionException or IOException or HttpRequestException or TimeoutException;
+}
+
+internal sealed record ActionOutcome(int Attempts, string? Error, IReadOnlyList<EffectRecord> Effects);
+
+internal sealed class WorkItemRow(Guid id, string sourceKey, string? originalRef, DateTime receivedAt)
+{
+    public Guid Id { get; } = id;
+
+    public string SourceKey { get; } = sourceKey;
+
+    public string? OriginalRef { get; } = originalRef;
+
+    public DateTime ReceivedAt { get; } = receivedAt;
+
+    public WorkItemStatus Status { get; set; }
+
+    public ItemDecision? Decision { get; set; }
+
+    public string? Payload { get; set; }
+
+    public ItemSummary? Summary { get; set; }
+
+    public string? Error { get; set; }
+
+    public int ActionAttempts { get; set; }
+
+    public DateTime? DecidedAt { get; set; }
+
+    public DateTime? CompletedAt { get; set; }
+
+    public double ProcessingMs { get; set; }
+}
+
+internal sealed class EngineBatch
+{
+    public List<WorkItemRow> Items { get; } = [];
+
+    public List<(Guid WorkItemId, EffectRecord Effect)> Effects { get; } = [];
+}

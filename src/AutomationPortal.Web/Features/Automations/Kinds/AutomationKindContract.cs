@@ -1,0 +1,173 @@
+using AutomationPortal.Web.Features.Automations.Model;
+
+namespace AutomationPortal.Web.Features.Automations.Kinds;
+
+/// <summary>
+/// A built-in kind of automation: a plug-in of the engine. The kind reads items from a source, decides
+/// each one with a pure function, and acts on the decision with side effects that are idempotent by key.
+/// The engine does everything else: de-duplication, persistence, retries, quarantine, decisions,
+/// escalations, the effects ledger and metrics.
+/// </summary>
+public interface IAutomationKind
+{
+    /// <summary>Catalogue key, kebab-case, stable forever (stored with each automation).</summary>
+    string Key { get; }
+
+    string DisplayName { get; }
+
+    string Description { get; }
+
+    /// <summary>The settings class; bound from camelCase JSON, with every property's default documented.</summary>
+    Type SettingsType { get; }
+
+    /// <summary>Checks settings; each problem names its camelCase field.</summary>
+    IEnumerable<SettingsError> Validate(object settings, KindValidationContext context);
+
+    /// <summary>Starts a run: the returned object lives for the run and is disposed after it.</summary>
+    IKindRun Start(KindRunContext context);
+}
+
+/// <summary>The work of one run of a kind.</summary>
+public interface IKindRun : IAsyncDisposable
+{
+    /// <summary>The source: yields items with stable keys. Items already known are skipped by the engine.</summary>
+    IAsyncEnumerable<SourceItem> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads an item into the kind's model. Throw <see cref="ItemRejectedException"/> for input that can never
+    /// be processed: the engine quarantines it with the message and keeps the original.
+    /// </summary>
+    PreparedItem Prepare(SourceItem item);
+
+    /// <summary>Brings back a prepared item from its stored payload, to retry its action in a later run.</summary>
+    PreparedItem Restore(string payload);
+
+    /// <summary>The pure decide step: no I/O, no clock, the same answer for the same item and context.</summary>
+    ItemDecision Decide(PreparedItem item, DecisionContext context);
+
+    /// <summary>
+    /// Acts on a decision that calls for action. Must be idempotent by <see cref="ActionContext.IdempotencyKey"/>:
+    /// the engine may call it again for the same item after a crash. Throw <see cref="TransientActionException"/>
+    /// (or let an <see cref="IOException"/> or <see cref="HttpRequestException"/> through) for faults worth retrying.
+    /// </summary>
+    Task ActAsync(ActionContext context, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken);
+
+    /// <summary>Per-run effects after all items, such as one export file for the whole run.</summary>
+    Task CompleteAsync(RunCompletionContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Tells the source what became of an item (for example: move the file to archive, or to quarantine with
+    /// <paramref name="reason"/> beside it). Called only after the item's record is safely stored.
+    /// </summary>
+    Task AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken);
+}
+
+/// <summary>An input as the source found it.</summary>
+public sealed record SourceItem(string Key, string? OriginalRef, ReadOnlyMemory<byte> Content)
+{
+    /// <summary>Whatever the source needs to acknowledge the item later (a file path, a message id).</summary>
+    public object? SourceState { get; init; }
+}
+
+/// <summary>The kind's reading of an item: its payload to store and its summary fields.</summary>
+public sealed record PreparedItem(object Model, string Payload, ItemSummary Summary);
+
+public sealed record ItemSummary(
+    string? Reference = null,
+    string? Party = null,
+    string? PartyId = null,
+    decimal? Amount = null,
+    string? Currency = null,
+    string? Type = null);
+
+/// <summary>A decision with machine-readable reason codes. <see cref="Act"/> asks for the act step.</summary>
+public sealed record ItemDecision(string Decision, IReadOnlyList<string> ReasonCodes, bool Escalate, bool Act, string? Note = null)
+{
+    public static ItemDecision Approve(params string[] reasons) => new("approve", reasons, Escalate: false, Act: true);
+
+    public static ItemDecision EscalateFor(params string[] reasons) => new("escalate", reasons, Escalate: true, Act: false);
+}
+
+public enum SourceOutcome
+{
+    Processed,
+    Duplicate,
+    Quarantined,
+}
+
+public sealed record SettingsError(string Field, string Message);
+
+public sealed record KindValidationContext(IReadOnlyList<string> AllowedRoots, string DataFolder);
+
+public sealed record KindRunContext(
+    Guid AutomationId,
+    Guid RunId,
+    RunMode Mode,
+    object Settings,
+    string DataFolder,
+    IServiceProvider Services,
+    Action<LogLevelName, string> Log);
+
+public sealed record DecisionContext(Guid AutomationId, RunMode Mode, DateTime Now, object Settings);
+
+/// <summary>What the act step knows: its idempotency key, and the ledger to record what it did.</summary>
+public sealed class ActionContext(Guid automationId, Guid runId, Guid workItemId, string idempotencyKey)
+{
+    private readonly List<EffectRecord> _effects = [];
+
+    public Guid AutomationId { get; } = automationId;
+
+    public Guid RunId { get; } = runId;
+
+    public Guid WorkItemId { get; } = workItemId;
+
+    /// <summary>Stable per item and action: send it along (for example as an Idempotency-Key header).</summary>
+    public string IdempotencyKey { get; } = idempotencyKey;
+
+    public IReadOnlyList<EffectRecord> Effects => _effects;
+
+    /// <summary>Records what the action did; the engine writes it to the effects ledger with the item.</summary>
+    public void Record(string type, string target, string? detail = null, string? keySuffix = null) =>
+        _effects.Add(new EffectRecord(type, keySuffix is null ? IdempotencyKey : $"{IdempotencyKey}:{keySuffix}", target, detail));
+}
+
+public sealed record EffectRecord(string Type, string IdempotencyKey, string Target, string? Detail);
+
+/// <summary>The items acted on in this run, for per-run effects.</summary>
+public sealed class RunCompletionContext(Guid automationId, Guid runId, IReadOnlyList<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> acted)
+{
+    private readonly List<EffectRecord> _effects = [];
+
+    public Guid AutomationId { get; } = automationId;
+
+    public Guid RunId { get; } = runId;
+
+    public IReadOnlyList<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> Acted { get; } = acted;
+
+    public IReadOnlyList<EffectRecord> Effects => _effects;
+
+    public void Record(string type, string idempotencyKey, string target, string? detail = null) =>
+        _effects.Add(new EffectRecord(type, idempotencyKey, target, detail));
+}
+
+/// <summary>Input that can never be processed as it is; the engine quarantines it with this message.</summary>
+public sealed class ItemRejectedException(string message, string reasonCode = "unreadable") : Exception(message)
+{
+    public string ReasonCode { get; } = reasonCode;
+}
+
+/// <summary>A fault worth retrying: a system briefly down, a timeout.</summary>
+public sealed class TransientActionException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The built-in kinds, by key.</summary>
+public sealed class AutomationKindCatalog(IEnumerable<IAutomationKind> kinds)
+{
+    private readonly Dictionary<string, IAutomationKind> _kinds = kinds.ToDictionary(k => k.Key, StringComparer.Ordinal);
+
+    public IReadOnlyCollection<IAutomationKind> All => _kinds.Values;
+
+    public IAutomationKind? Find(string key) => _kinds.GetValueOrDefault(key);
+
+    public IAutomationKind Get(string key) =>
+        Find(key) ?? throw new InvalidOperationException($"No built-in automation kind '{key}'. Known kinds: {string.Join(", ", _kinds.Keys)}.");
+}

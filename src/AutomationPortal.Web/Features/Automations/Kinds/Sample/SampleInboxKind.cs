@@ -1,0 +1,199 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AutomationPortal.Web.Features.Automations.Model;
+
+namespace AutomationPortal.Web.Features.Automations.Kinds.Sample;
+
+/// <summary>Settings of the sample kind. Every default is the initialiser here and in docs/automation-kinds.md.</summary>
+public sealed class SampleInboxSettings
+{
+    /// <summary>Folder read for files holding one number each; relative to the data folder.</summary>
+    public string InboxPath { get; set; } = "sample/inbox";
+
+    /// <summary>Folder the act step writes one result file per approved item into.</summary>
+    public string OutboxPath { get; set; } = "sample/outbox";
+
+    /// <summary>Values above this go to a person (reason over-threshold).</summary>
+    [Range(typeof(decimal), "0", "1000000000")]
+    public decimal EscalateAbove { get; set; } = 1000m;
+
+    /// <summary>Also yield this many generated items (keys gen-0 … gen-N), for demos and measurements.</summary>
+    [Range(0, 10_000_000)]
+    public int GenerateItems { get; set; }
+
+    /// <summary>Milliseconds of simulated work per item.</summary>
+    [Range(0, 60_000)]
+    public int DelayMs { get; set; }
+
+    /// <summary>A file changed within this many seconds is still being written and waits for the next run.</summary>
+    [Range(0, 3600)]
+    public int SettleSeconds { get; set; } = 2;
+
+    /// <summary>When false the act step records its effect in the ledger only and writes no file.</summary>
+    public bool WriteOutbox { get; set; } = true;
+}
+
+/// <summary>
+/// The sample kind that proves the engine's contract: numbers in files are approved, escalated above a threshold,
+/// rejected when negative, and unreadable files are quarantined; approved items become result files.
+/// </summary>
+public sealed class SampleInboxKind : IAutomationKind
+{
+    public const string KindKey = "sample-inbox";
+
+    public string Key => KindKey;
+
+    public string DisplayName => "Sample: numbers inbox";
+
+    public string Description => "Reads files that each hold one number. Approves them, escalates values above a threshold, rejects negatives, quarantines anything unreadable, and writes a result file per approved item.";
+
+    public Type SettingsType => typeof(SampleInboxSettings);
+
+    public IEnumerable<SettingsError> Validate(object settings, KindValidationContext context)
+    {
+        var s = (SampleInboxSettings)settings;
+        var errors = new List<SettingsError>();
+        KindSettings.ResolveFolder("inboxPath", s.InboxPath, context, errors);
+        KindSettings.ResolveFolder("outboxPath", s.OutboxPath, context, errors);
+        return errors;
+    }
+
+    public IKindRun Start(KindRunContext context) => new Run(context);
+
+    private sealed record Number(string Key, decimal Value);
+
+    private sealed class Run(KindRunContext context) : IKindRun
+    {
+        private readonly SampleInboxSettings _settings = (SampleInboxSettings)context.Settings;
+        private readonly string _inbox = KindSettings.FullPath(((SampleInboxSettings)context.Settings).InboxPath, context.DataFolder);
+        private readonly string _outbox = KindSettings.FullPath(((SampleInboxSettings)context.Settings).OutboxPath, context.DataFolder);
+
+        public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            Directory.CreateDirectory(_inbox);
+            var settledBefore = DateTime.UtcNow.AddSeconds(-_settings.SettleSeconds);
+            foreach (var file in Directory.EnumerateFiles(_inbox).Order(StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var info = new FileInfo(file);
+                if (info.LastWriteTimeUtc > settledBefore)
+                {
+                    context.Log(LogLevelName.Info, $"{info.Name} is still being written; it waits for the next run.");
+                    continue;
+                }
+
+                var content = await File.ReadAllBytesAsync(file, cancellationToken);
+                yield return new SourceItem(Convert.ToHexStringLower(SHA256.HashData(content))[..32], file, content) { SourceState = file };
+            }
+
+            for (var i = 0; i < _settings.GenerateItems; i++)
+            {
+                yield return new SourceItem($"gen-{i}", null, Encoding.UTF8.GetBytes((i % 1500).ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+
+        public PreparedItem Prepare(SourceItem item)
+        {
+            if (_settings.DelayMs > 0)
+            {
+                Thread.Sleep(_settings.DelayMs);
+            }
+
+            var text = Encoding.UTF8.GetString(item.Content.Span).Trim();
+            if (text.Length == 0)
+            {
+                throw new ItemRejectedException("The file is empty: it should hold one number, such as 42.50.");
+            }
+
+            if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+            {
+                var shown = text.Length > 40 ? text[..40] + "…" : text;
+                throw new ItemRejectedException($"Line 1, column 1: '{shown}' is not a number; the file should hold one number, such as 42.50.");
+            }
+
+            var number = new Number(item.Key, value);
+            return new PreparedItem(number, JsonSerializer.Serialize(number), new ItemSummary(Reference: item.Key, Amount: value, Type: "number"));
+        }
+
+        public PreparedItem Restore(string payload)
+        {
+            var number = JsonSerializer.Deserialize<Number>(payload)!;
+            return new PreparedItem(number, payload, new ItemSummary(Reference: number.Key, Amount: number.Value, Type: "number"));
+        }
+
+        public ItemDecision Decide(PreparedItem item, DecisionContext decision)
+        {
+            var value = ((Number)item.Model).Value;
+            var settings = (SampleInboxSettings)decision.Settings;
+            if (value < 0)
+            {
+                return new ItemDecision("reject", ["negative-value"], Escalate: false, Act: false);
+            }
+
+            return value > settings.EscalateAbove ? ItemDecision.EscalateFor("over-threshold") : ItemDecision.Approve();
+        }
+
+        public async Task ActAsync(ActionContext action, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken)
+        {
+            var number = (Number)item.Model;
+            if (!_settings.WriteOutbox)
+            {
+                action.Record("ledger-entry", "ledger", number.Value.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
+            // Idempotent by key: the file name is the item's key, written whole under a temporary name and renamed.
+            Directory.CreateDirectory(_outbox);
+            var target = Path.Combine(_outbox, $"{number.Key}.json");
+            var temp = target + ".tmp";
+            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new { key = number.Key, value = number.Value, decision = decision.Decision }), cancellationToken);
+            File.Move(temp, target, overwrite: true);
+            action.Record("result-file", target);
+        }
+
+        public Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken)
+        {
+            if (item.SourceState is not string file || !File.Exists(file))
+            {
+                return;
+            }
+
+            var parent = Path.GetDirectoryName(_inbox.TrimEnd(Path.DirectorySeparatorChar))!;
+            var folder = Path.Combine(parent, outcome == SourceOutcome.Quarantined ? "quarantine" : "archive");
+            Directory.CreateDirectory(folder);
+            var target = FreeName(Path.Combine(folder, Path.GetFileName(file)));
+            File.Move(file, target);
+            if (outcome == SourceOutcome.Quarantined)
+            {
+                await File.WriteAllTextAsync(target + ".error.txt", $"{reason}{Environment.NewLine}", cancellationToken);
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static string FreeName(string path)
+        {
+            if (!File.Exists(path))
+            {
+                return path;
+            }
+
+            var stem = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path));
+            var extension = Path.GetExtension(path);
+            for (var n = 1; ; n++)
+            {
+                var candidate = $"{stem} ({n}){extension}";
+                if (!File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+using AutomationPortal.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AutomationPortal.Web.Features.Automations.Model;
+
+/// <summary>Shadow results are kept apart from real ones: the same input may be seen once in each lane.</summary>
+public enum Lane
+{
+    Live,
+    Shadow,
+}
+
+public enum WorkItemStatus
+{
+    /// <summary>Decided to act; the action has not succeeded yet and later runs retry it.</summary>
+    AwaitingAction,
+    /// <summary>Finished: acted on, decided without action, or decided in shadow.</summary>
+    Done,
+    /// <summary>Handed to a person.</summary>
+    Escalated,
+    /// <summary>The action failed after its retries; later runs try again.</summary>
+    ActionFailed,
+    /// <summary>The input could not be read; the original is kept with the reason.</summary>
+    Quarantined,
+}
+
+/// <summary>One unit of business work, unique within an automation and lane by its source key.</summary>
+public sealed class WorkItem : IEngineRecord
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid AutomationId { get; init; }
+
+    public Lane Lane { get; init; }
+
+    /// <summary>Stable identity of the input; for a file, a hash of its content.</summary>
+    public required string SourceKey { get; init; }
+
+    /// <summary>The run that first read the item.</summary>
+    public Guid RunId { get; init; }
+
+    /// <summary>The run that last changed it.</summary>
+    public Guid LastRunId { get; set; }
+
+    public WorkItemStatus Status { get; set; }
+
+    public string? Decision { get; set; }
+
+    /// <summary>Machine-readable reason codes, space-separated, for example "over-threshold new-supplier".</summary>
+    public string ReasonCodes { get; set; } = "";
+
+    /// <summary>The kind's normalised view of the item, as JSON.</summary>
+    public string? Payload { get; set; }
+
+    /// <summary>Where the original document is kept (a path under the data folder, or a URI).</summary>
+    public string? OriginalRef { get; set; }
+
+    public string? Error { get; set; }
+
+    public int ActionAttempts { get; set; }
+
+    public DateTime ReceivedAt { get; set; }
+
+    public DateTime? DecidedAt { get; set; }
+
+    public DateTime? CompletedAt { get; set; }
+
+    /// <summary>Time the automation spent on the item, in milliseconds.</summary>
+    public double ProcessingMs { get; set; }
+
+    /// <summary>The kind's summary fields: for invoices the number, supplier and amount.</summary>
+    public string? SummaryReference { get; set; }
+
+    public string? SummaryParty { get; set; }
+
+    public string? SummaryPartyId { get; set; }
+
+    public decimal? SummaryAmount { get; set; }
+
+    public string? SummaryCurrency { get; set; }
+
+    public string? SummaryType { get; set; }
+
+    public IReadOnlyList<string> ReasonList => ReasonCodes.Length == 0 ? [] : ReasonCodes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+}
+
+public enum DecidedBy
+{
+    Automation,
+    AutomationShadow,
+    Person,
+}
+
+/// <summary>A decision about a work item, never overwritten: handling and overrides add rows.</summary>
+public sealed class DecisionRecord : IEngineRecord
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid WorkItemId { get; init; }
+
+    public Guid? RunId { get; init; }
+
+    public DateTime At { get; init; }
+
+    public DecidedBy DecidedBy { get; init; }
+
+    public Guid? PersonId { get; init; }
+
+    public string? PersonName { get; init; }
+
+    public required string Decision { get; init; }
+
+    public string ReasonCodes { get; init; } = "";
+
+    public string? Note { get; init; }
+
+    /// <summary>Minutes a person spent on this decision; counts against ROI.</summary>
+    public decimal HumanMinutes { get; init; }
+}
+
+public enum EscalationStatus
+{
+    Open,
+    Claimed,
+    Resolved,
+}
+
+/// <summary>A work item handed to a person, with its reasons.</summary>
+public sealed class Escalation : IVersioned, IEngineRecord
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid WorkItemId { get; init; }
+
+    public Guid AutomationId { get; init; }
+
+    public string Reasons { get; set; } = "";
+
+    public EscalationStatus Status { get; set; } = EscalationStatus.Open;
+
+    public DateTime CreatedAt { get; init; }
+
+    public Guid? AssigneeId { get; set; }
+
+    public DateTime? DueAt { get; set; }
+
+    public DateTime? ResolvedAt { get; set; }
+
+    public long Version { get; set; }
+}
+
+public enum EffectStatus
+{
+    Applied,
+    Compensated,
+}
+
+/// <summary>What an act step did (an export line, a webhook post), recorded once per idempotency key.</summary>
+public sealed class Effect : IEngineRecord
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid AutomationId { get; init; }
+
+    public Guid RunId { get; init; }
+
+    public Guid? WorkItemId { get; init; }
+
+    /// <summary>What kind of effect, for example "export-line" or "webhook-post".</summary>
+    public required string Type { get; init; }
+
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>Where it went: a file path, a URL.</summary>
+    public string Target { get; init; } = "";
+
+    public string? Detail { get; init; }
+
+    public DateTime At { get; init; }
+
+    public EffectStatus Status { get; set; } = EffectStatus.Applied;
+}
+
+internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
+{
+    public void Configure(EntityTypeBuilder<WorkItem> builder)
+    {
+        builder.ToTable("WorkItems");
+        builder.HasKey(w => w.Id);
+        builder.Property(w => w.Lane).HasConversion<string>().HasMaxLength(8);
+        builder.Property(w => w.Status).HasConversion<string>().HasMaxLength(24);
+        builder.Property(w => w.SourceKey).HasMaxLength(200);
+        builder.Property(w => w.Decision).HasMaxLength(64);
+        builder.Property(w => w.ReasonCodes).HasMaxLength(1000);
+        builder.Property(w => w.OriginalRef).HasMaxLength(1000);
+        builder.Property(w => w.Error).HasMaxLength(4000);
+        builder.Property(w => w.SummaryReference).HasMaxLength(200);
+        builder.Property(w => w.SummaryParty).HasMaxLength(300);
+        builder.Property(w => w.SummaryPartyId).HasMaxLength(200);
+        builder.Property(w => w.SummaryCurrency).HasMaxLength(3);
+        builder.Property(w => w.SummaryType).HasMaxLength(32);
+        builder.Ignore(w => w.ReasonList);
+        builder.HasOne<Automation>().WithMany().HasForeignKey(w => w.AutomationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(w => new { w.AutomationId, w.Lane, w.SourceKey }).IsUnique();
+        builder.HasIndex(w => new { w.AutomationId, w.Status });
+        builder.HasIndex(w => w.LastRunId);
+    }
+}
+
+internal sealed class DecisionRecordConfiguration : IEntityTypeConfiguration<DecisionRecord>
+{
+    public void Configure(EntityTypeBuilder<DecisionRecord> builder)
+    {
+        builder.ToTable("Decisions");
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.DecidedBy).HasConversion<string>().HasMaxLength(24);
+        builder.Property(d => d.Decision).HasMaxLength(64);
+        builder.Property(d => d.ReasonCodes).HasMaxLength(1000);
+        builder.Property(d => d.PersonName).HasMaxLength(256);
+        builder.Property(d => d.Note).HasMaxLength(4000);
+        builder.HasOne<WorkItem>().WithMany().HasForeignKey(d => d.WorkItemId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(d => new { d.WorkItemId, d.At });
+    }
+}
+
+internal sealed class EscalationConfiguration : IEntityTypeConfiguration<Escalation>
+{
+    public void Configure(EntityTypeBuilder<Escalation> builder)
+    {
+        builder.ToTable("Escalations");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.Reasons).HasMaxLength(1000);
+        builder.HasOne<WorkItem>().WithMany().HasForeignKey(e => e.WorkItemId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => new { e.Status, e.CreatedAt });
+        builder.HasIndex(e => e.WorkItemId);
+    }
+}
+
+internal sealed class EffectConfiguration : IEntityTypeConfiguration<Effect>
+{
+    public void Configure(EntityTypeBuilder<Effect> builder)
+    {
+        builder.ToTable("Effects");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Type).HasMaxLength(64);
+        builder.Property(e => e.IdempotencyKey).HasMaxLength(300);
+        builder.Property(e => e.Target).HasMaxLength(1000);
+        builder.Property(e => e.Detail).HasMaxLength(4000);
+        builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(e => new { e.AutomationId, e.IdempotencyKey }).IsUnique();
+        builder.HasIndex(e => e.WorkItemId);
+        builder.HasIndex(e => e.RunId);
+    }
+}

@@ -1,0 +1,79 @@
+using AutomationPortal.Web.Features.Automations.Engine;
+using AutomationPortal.Web.Features.Automations.Model;
+using Quartz;
+
+namespace AutomationPortal.Web.Features.Automations.Scheduling;
+
+/// <summary>
+/// Keeps Quartz in step with the automations: one durable job per automation (keyed by its id) that requests
+/// recovery, one cron trigger that fires once now after a misfire, paused whenever the automation does not run.
+/// </summary>
+public sealed class AutomationScheduler(ISchedulerFactory schedulerFactory)
+{
+    public const string JobGroup = "automations";
+    public const string ScheduleGroup = "automation-schedules";
+    public const string AutomationIdKey = "automationId";
+    public const string RunIdKey = "runId";
+
+    public static JobKey JobKeyFor(Guid automationId) => new(automationId.ToString(), JobGroup);
+
+    public static TriggerKey TriggerKeyFor(Guid automationId) => new(automationId.ToString(), ScheduleGroup);
+
+    /// <summary>Creates or replaces the automation's job and schedule, paused unless the automation runs.</summary>
+    public async Task ScheduleAsync(Automation automation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(automation);
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        var job = JobBuilder.Create<AutomationJob>()
+            .WithIdentity(JobKeyFor(automation.Id))
+            .WithDescription(automation.Name)
+            .UsingJobData(AutomationIdKey, automation.Id.ToString())
+            .StoreDurably()
+            .RequestRecovery()
+            .Build();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(TriggerKeyFor(automation.Id))
+            .ForJob(job)
+            .WithCronSchedule(automation.Schedule, cron => cron
+                .InTimeZone(TimeZoneInfo.FindSystemTimeZoneById(automation.TimeZone))
+                .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+            .Build();
+        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
+        if (!Automation.IsRunnable(automation.State))
+        {
+            await scheduler.PauseTrigger(trigger.Key, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Pauses or resumes the schedule to match the automation's state. Resuming reschedules from now, so fires
+    /// missed while paused are not made up.
+    /// </summary>
+    public Task ApplyStateAsync(Automation automation, CancellationToken cancellationToken = default) =>
+        ScheduleAsync(automation, cancellationToken);
+
+    /// <summary>Starts a run now; the run record already exists (Queued). Runs of one automation never overlap.</summary>
+    public async Task TriggerNowAsync(Guid automationId, Guid runId, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        await scheduler.TriggerJob(JobKeyFor(automationId), new JobDataMap { [RunIdKey] = runId.ToString() }, cancellationToken);
+    }
+
+    public async Task<DateTime?> NextFireAsync(Guid automationId, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        var trigger = await scheduler.GetTrigger(TriggerKeyFor(automationId), cancellationToken);
+        if (trigger is null || await scheduler.GetTriggerState(trigger.Key, cancellationToken) == TriggerState.Paused)
+        {
+            return null;
+        }
+
+        return trigger.NextFireTimeUtc?.UtcDateTime;
+    }
+
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        return await scheduler.GetStatus(cancellationToken) == SchedulerStatus.Running;
+    }
+}

@@ -13,7 +13,7 @@ public sealed class NavMenuTests : PortalComponentTest
 
         var links = Labels(Render<NavMenu>());
 
-        Assert.Equal(["Dashboard", "Escalations", "Automations"], links);
+        Assert.Equal(["Dashboard", "Escalations", "Automations", "Alerts"], links);
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class NavMenuTests : PortalComponentTest
 
         var links = Labels(Render<NavMenu>());
 
-        Assert.Equal(["Dashboard", "Escalations", "Automations", "ROI", "Opportunities"], links);
+        Assert.Equal(["Dashboard", "Escalations", "Automations", "Alerts", "ROI", "Opportunities"], links);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class NavMenuTests : PortalComponentTest
 
         var menu = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Escalations", "Automations", "ROI", "Opportunities", "Integrations", "Users", "API keys", "Audit log"], Labels(menu));
+        Assert.Equal(["Dashboard", "Escalations", "Automations", "Alerts", "ROI", "Opportunities", "Integrations", "Users", "API keys", "Audit log"], Labels(menu));
         Assert.Contains("Admin", menu.Markup, StringComparison.Ordinal);
     }
 

@@ -326,9 +326,10 @@ public sealed class AutomationService(
             {
                 errors["schedule"] = [problem];
             }
-            else
+            else if (automation.Schedule != request.Schedule.Trim())
             {
                 automation.Schedule = request.Schedule.Trim();
+                automation.ResumedAt = Now;
             }
         }
 
@@ -338,9 +339,10 @@ public sealed class AutomationService(
             {
                 errors["timeZone"] = [$"'{request.TimeZone}' is not an IANA time zone id (for example Europe/Berlin)."];
             }
-            else
+            else if (automation.TimeZone != request.TimeZone)
             {
                 automation.TimeZone = request.TimeZone;
+                automation.ResumedAt = Now;
             }
         }
 

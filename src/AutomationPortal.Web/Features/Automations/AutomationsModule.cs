@@ -29,6 +29,7 @@ public static class AutomationsModule
         services.AddScoped<AutomationService>();
         services.AddScoped<AutomationQueries>();
         services.AddScoped<IStartupTask, ReconcileSchedulesTask>();
+        services.AddScoped<IStartupTask, AutomationsDemoTask>();
 
         var database = PortalDatabase.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
         var scheduler = builder.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();

@@ -122,6 +122,30 @@ internal sealed class EngineStore : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Records where the sources keep the originals now (for example the archive folder).</summary>
+    public async Task UpdateOriginalRefsAsync(IReadOnlyList<(Guid WorkItemId, string Reference)> moved, CancellationToken cancellationToken)
+    {
+        if (moved.Count == 0)
+        {
+            return;
+        }
+
+        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+        await using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE \"WorkItems\" SET \"OriginalRef\" = $ref WHERE \"Id\" = $id";
+        var reference = command.Parameters.Add("$ref", SqliteType.Text);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        foreach (var (workItemId, path) in moved)
+        {
+            reference.Value = Truncate(path, 1000);
+            id.Value = BatchInserter.ToDb(workItemId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task UpdateRunCountersAsync(Guid runId, RunCounters counters, CancellationToken cancellationToken)
     {
         await using var command = _connection.CreateCommand();

@@ -26,7 +26,7 @@ internal sealed class ItemStep(
     {
         var known = await store.ExistingKeysAsync(automationId, lane, chunk.Select(i => i.Key).Distinct().ToList(), cancellationToken);
         var batch = new EngineBatch();
-        var acknowledgements = new List<(SourceItem Item, SourceOutcome Outcome, string? Reason)>(chunk.Count);
+        var acknowledgements = new List<(SourceItem Item, SourceOutcome Outcome, string? Reason, Guid? WorkItemId)>(chunk.Count);
         var decisionContext = new DecisionContext(automationId, mode, Now, settings);
 
         foreach (var item in chunk)
@@ -35,7 +35,7 @@ internal sealed class ItemStep(
             if (known.Contains(item.Key) || !_seen.Add(item.Key))
             {
                 counters.Skipped++;
-                acknowledgements.Add((item, SourceOutcome.Duplicate, null));
+                acknowledgements.Add((item, SourceOutcome.Duplicate, null, null));
                 continue;
             }
 
@@ -50,7 +50,7 @@ internal sealed class ItemStep(
             {
                 var code = e is ItemRejectedException rejected ? rejected.ReasonCode : "unreadable";
                 Quarantine(batch, row, code, e.Message, started);
-                acknowledgements.Add((item, SourceOutcome.Quarantined, e.Message));
+                acknowledgements.Add((item, SourceOutcome.Quarantined, e.Message, row.Id));
                 continue;
             }
 
@@ -64,7 +64,7 @@ internal sealed class ItemStep(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Quarantine(batch, row, "decide-failed", $"The decision could not be made: {e.Message}", started);
-                acknowledgements.Add((item, SourceOutcome.Quarantined, e.Message));
+                acknowledgements.Add((item, SourceOutcome.Quarantined, e.Message, row.Id));
                 continue;
             }
 
@@ -101,16 +101,20 @@ internal sealed class ItemStep(
             row.CompletedAt = row.Status is WorkItemStatus.Done ? Now : null;
             row.ProcessingMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             batch.Items.Add(row);
-            acknowledgements.Add((item, SourceOutcome.Processed, null));
+            acknowledgements.Add((item, SourceOutcome.Processed, null, row.Id));
         }
 
         await store.WriteAsync(automationId, runId, lane, batch, Now, cancellationToken);
 
-        foreach (var (item, outcome, reason) in acknowledgements)
+        var moved = new List<(Guid WorkItemId, string Reference)>();
+        foreach (var (item, outcome, reason, workItemId) in acknowledgements)
         {
             try
             {
-                await kindRun.AcknowledgeAsync(item, outcome, reason, cancellationToken);
+                if (await kindRun.AcknowledgeAsync(item, outcome, reason, cancellationToken) is { } reference && workItemId is { } id)
+                {
+                    moved.Add((id, reference));
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -118,6 +122,8 @@ internal sealed class ItemStep(
                 log.Warning($"Could not acknowledge {item.OriginalRef ?? item.Key} ({outcome}): {e.Message}");
             }
         }
+
+        await store.UpdateOriginalRefsAsync(moved, cancellationToken);
     }
 
     /// <summary>Items whose action failed in an earlier run (or was cut off by a crash) get their action again.</summary>

@@ -59,7 +59,7 @@ public interface IKindRun : IAsyncDisposable
     /// Tells the source what became of an item (for example: move the file to archive, or to quarantine with
     /// <paramref name="reason"/> beside it). Called only after the item's record is safely stored.
     /// </summary>
-    Task AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken);
+    Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken);
 }
 
 /// <summary>An input as the source found it.</summary>

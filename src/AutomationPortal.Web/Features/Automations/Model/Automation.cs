@@ -42,7 +42,9 @@ public sealed class Automation : IVersioned, ITimestamped
     /// <summary>The state to restore on resume, kept while the automation is Paused or AutoPaused.</summary>
     public AutomationState? StateBeforePause { get; set; }
 
-    /// <summary>When the automation last left Paused or AutoPaused; fires before it are not counted as missed.</summary>
+    /// <summary>
+    /// When the automation last resumed or got a new schedule: fires before it are not counted as missed.
+    /// </summary>
     public DateTime? ResumedAt { get; set; }
 
     public Guardrails Guardrails { get; set; } = new();

@@ -157,11 +157,11 @@ public sealed class SampleInboxKind : IAutomationKind
 
         public Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public async Task AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken)
+        public async Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken)
         {
             if (item.SourceState is not string file || !File.Exists(file))
             {
-                return;
+                return null;
             }
 
             var parent = Path.GetDirectoryName(_inbox.TrimEnd(Path.DirectorySeparatorChar))!;
@@ -173,6 +173,8 @@ public sealed class SampleInboxKind : IAutomationKind
             {
                 await File.WriteAllTextAsync(target + ".error.txt", $"{reason}{Environment.NewLine}", cancellationToken);
             }
+
+            return target;
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -157,10 +157,17 @@ internal static class AuditRules
         };
     }
 
-    private static string AutomationChange(Automations.Model.Automation automation, ICollection<string> changed) =>
-        changed.Contains(nameof(Automations.Model.Automation.State))
-            ? $"is now {automation.State}" + (changed.Count > 2 ? " (and " + string.Join(", ", changed.Where(c => c is not nameof(Automations.Model.Automation.State) and not nameof(Automations.Model.Automation.StateBeforePause) and not nameof(Automations.Model.Automation.ResumedAt))) + " changed)" : "")
-            : "changed: " + string.Join(", ", changed);
+    private static string AutomationChange(Automations.Model.Automation automation, ICollection<string> changed)
+    {
+        string[] stateFields = [nameof(Automations.Model.Automation.State), nameof(Automations.Model.Automation.StateBeforePause), nameof(Automations.Model.Automation.ResumedAt)];
+        var others = changed.Where(c => !stateFields.Contains(c)).ToList();
+        if (!changed.Contains(nameof(Automations.Model.Automation.State)))
+        {
+            return "changed: " + string.Join(", ", others);
+        }
+
+        return $"is now {automation.State}" + (others.Count > 0 ? $" ({string.Join(", ", others)} changed too)" : "");
+    }
 
     /// <summary>Names the common account events, so the log reads "signed in" rather than a field list.</summary>
     private static string UserChange(Users.PortalUser user, ICollection<string> changed)

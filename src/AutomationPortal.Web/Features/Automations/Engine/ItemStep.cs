@@ -106,8 +106,9 @@ internal sealed class ItemStep(
 
         await store.WriteAsync(automationId, runId, lane, batch, Now, cancellationToken);
 
+        // In shadow the automation only watches: people still work the inputs by hand, so the source keeps them.
         var moved = new List<(Guid WorkItemId, string Reference)>();
-        foreach (var (item, outcome, reason, workItemId) in acknowledgements)
+        foreach (var (item, outcome, reason, workItemId) in lane == Lane.Live ? acknowledgements : [])
         {
             try
             {

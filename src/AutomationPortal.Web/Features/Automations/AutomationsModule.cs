@@ -133,7 +133,7 @@ public static class AutomationsModule
         {
             foreach (var automation in await db.Set<Automation>().AsNoTracking().ToListAsync(cancellationToken))
             {
-                await scheduler.ScheduleAsync(automation, cancellationToken);
+                await scheduler.EnsureScheduledAsync(automation, cancellationToken);
             }
 
             // Runs cut off by a crash: Quartz recovers their jobs; the records say what happened.

@@ -79,13 +79,18 @@ public sealed class AutomationJob(
             Trigger = RunTrigger.Schedule,
             ScheduledFor = scheduledFor,
             QueuedAt = now,
-            Misfired = now - scheduledFor > TimeSpan.FromSeconds(options.Value.MisfireThresholdSeconds),
+            // Late beyond the threshold, or fired off the schedule's grid: Quartz's "fire once now" after a misfire.
+            Misfired = now - scheduledFor > TimeSpan.FromSeconds(options.Value.MisfireThresholdSeconds) || !OnSchedule(automation, scheduledFor),
         };
         db.Add(run);
         await RecordMissedFiresAsync(db, automation, scheduledFor, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return run.Id;
     }
+
+    private static bool OnSchedule(Automation automation, DateTime scheduledFor) =>
+        new CronExpression(automation.Schedule, TimeZoneInfo.FindSystemTimeZoneById(automation.TimeZone))
+            .IsSatisfiedBy(new DateTimeOffset(DateTime.SpecifyKind(scheduledFor, DateTimeKind.Utc)));
 
     /// <summary>
     /// Fires between the last recorded scheduled run and this one never happened (the portal was down, or a run
@@ -101,15 +106,19 @@ public sealed class AutomationJob(
             return;
         }
 
+        // Every grid time since the last recorded fire, up to now, was due. This run stands for one of them: its own
+        // time when it is on the grid, otherwise (Quartz's "fire once now") the latest; the rest were missed.
         var from = automation.ResumedAt is { } resumed && resumed > last.Value ? resumed : last.Value;
-        var missed = CronSchedule.FireTimesBetween(automation.Schedule, automation.TimeZone, from, scheduledFor, MaxMissedFiresRecorded);
-        foreach (var due in missed)
+        var due = CronSchedule.FireTimesBetween(automation.Schedule, automation.TimeZone, from, now.AddMilliseconds(1), MaxMissedFiresRecorded).ToList();
+        var covered = due.Contains(scheduledFor) ? scheduledFor : due.Count > 0 ? due[^1] : (DateTime?)null;
+        var missed = due.Where(t => t != covered).ToList();
+        foreach (var time in missed)
         {
             db.Add(new AutomationRun
             {
                 AutomationId = automation.Id,
                 Trigger = RunTrigger.Schedule,
-                ScheduledFor = due,
+                ScheduledFor = time,
                 QueuedAt = now,
                 StartedAt = now,
                 EndedAt = now,

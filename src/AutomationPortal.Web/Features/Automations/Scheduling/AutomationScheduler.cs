@@ -46,6 +46,32 @@ public sealed class AutomationScheduler(ISchedulerFactory schedulerFactory)
     }
 
     /// <summary>
+    /// At start: leaves a stored schedule that already matches alone, so Quartz can replay what it missed while the
+    /// portal was down (fire once now); creates or corrects it otherwise.
+    /// </summary>
+    public async Task EnsureScheduledAsync(Automation automation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(automation);
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        var stored = await scheduler.GetTrigger(TriggerKeyFor(automation.Id), cancellationToken) as ICronTrigger;
+        var matches = stored is not null
+            && await scheduler.Exists(JobKeyFor(automation.Id), cancellationToken)
+            && stored.CronExpressionString == automation.Schedule
+            && stored.TimeZone.Id == automation.TimeZone;
+        if (!matches)
+        {
+            await ScheduleAsync(automation, cancellationToken);
+            return;
+        }
+
+        var paused = await scheduler.GetTriggerState(stored!.Key, cancellationToken) == TriggerState.Paused;
+        if (paused == Automation.IsRunnable(automation.State))
+        {
+            await ScheduleAsync(automation, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Pauses or resumes the schedule to match the automation's state. Resuming reschedules from now, so fires
     /// missed while paused are not made up.
     /// </summary>

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using AutomationPortal.TestSupport;
+using Microsoft.Data.Sqlite;
+
+namespace AutomationPortal.IntegrationTests.Automations;
+
+/// <summary>
+/// The built portal (dotnet AutomationPortal.Web.dll) as a child process, killed with SIGKILL in the middle of a
+/// run and started again: every item must end up processed exactly once.
+/// </summary>
+public sealed class CrashRecoveryTests
+{
+    private const int Items = 600;
+
+    [Fact]
+    public async Task AKilledRunIsRecoveredAndEveryItemIsProcessedExactlyOnce()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "portal-crash-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var inbox = Path.Combine(folder, "crash", "inbox");
+        Directory.CreateDirectory(inbox);
+        for (var i = 0; i < Items; i++)
+        {
+            var path = Path.Combine(inbox, $"item-{i:0000}.txt");
+            await File.WriteAllTextAsync(path, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-1));
+        }
+
+        Process? portal = null;
+        try
+        {
+            var port = FreePort();
+            portal = Start(folder, port);
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            client.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
+            await WaitHealthyAsync(client, portal);
+
+            using var created = await client.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+            {
+                kind = "sample-inbox",
+                name = "crash",
+                schedule = "0 0 3 1 1 ?",
+                state = "Production",
+                settings = new { inboxPath = "crash/inbox", outboxPath = "crash/outbox", settleSeconds = 0, delayMs = 8 },
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            using var started = await client.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
+            var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+            // Kill it once the first chunk is stored and the second is under way.
+            await AutomationApi.WaitUntilAsync(async () =>
+            {
+                var run = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{runId}", UriKind.Relative));
+                return run.GetProperty("run").GetProperty("itemsRead").GetInt32() >= 200;
+            }, TimeSpan.FromSeconds(60), "the first chunk is stored");
+            await Task.Delay(300);
+            portal.Kill(entireProcessTree: true);
+            await portal.WaitForExitAsync();
+            var storedAtKill = await CountAsync(folder, "SELECT COUNT(*) FROM WorkItems");
+            Assert.InRange(storedAtKill, 200, Items - 1);
+
+            portal = Start(folder, port);
+            await WaitHealthyAsync(client, portal);
+            await AutomationApi.WaitUntilAsync(async () =>
+            {
+                var items = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/work-items?automationId={id}&pageSize=1", UriKind.Relative));
+                var runs = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/automations/{id}/runs", UriKind.Relative));
+                return items.GetProperty("total").GetInt32() == Items
+                    && runs.GetProperty("items").EnumerateArray().All(r => r.GetProperty("status").GetString() is not ("Running" or "Queued"));
+            }, TimeSpan.FromSeconds(90), "the recovery run has processed the rest");
+
+            var recovery = (await client.GetFromJsonAsync<JsonElement>(new Uri($"api/automations/{id}/runs", UriKind.Relative))).GetProperty("items").EnumerateArray().ToList();
+            Assert.Contains(recovery, r => r.GetProperty("trigger").GetString() == "Recovery" && r.GetProperty("status").GetString() == "Succeeded");
+            Assert.Contains(recovery, r => r.GetProperty("id").GetGuid() == runId && r.GetProperty("status").GetString() == "Cancelled");
+        }
+        finally
+        {
+            if (portal is { HasExited: false })
+            {
+                portal.Kill(entireProcessTree: true);
+                await portal.WaitForExitAsync();
+            }
+        }
+
+        try
+        {
+            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(*) FROM WorkItems"));
+            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(DISTINCT SourceKey) FROM WorkItems"));
+            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(*) FROM WorkItems WHERE Status = 'Done'"));
+            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(*) FROM Decisions"));
+            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(*) FROM Effects"));
+            Assert.Empty(Directory.GetFiles(inbox));
+            Assert.Equal(Items, Directory.GetFiles(Path.Combine(folder, "crash", "archive")).Length);
+            Assert.Equal(Items, Directory.GetFiles(Path.Combine(folder, "crash", "outbox"), "*.json").Length);
+        }
+        finally
+        {
+            PortalAppFactory.DeleteFolder(folder);
+        }
+    }
+
+    private static Process Start(string dataFolder, int port)
+    {
+        var dll = Path.Combine(PortalAppFactory.RepoRoot, "src", "AutomationPortal.Web", "bin", BuildConfiguration, "net10.0", "AutomationPortal.Web.dll");
+        Assert.True(File.Exists(dll), $"The built portal is expected at {dll}; build the solution first.");
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = PortalAppFactory.RepoRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dataFolder, "portal.db")}";
+        info.Environment["Portal__Bootstrap__AdminApiKey"] = PortalAppFactory.BootstrapApiKey;
+        info.Environment["Portal__Bootstrap__AdminPassword"] = PortalAppFactory.AdminPassword;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient client, Process process)
+    {
+        await AutomationApi.WaitUntilAsync(async () =>
+        {
+            Assert.False(process.HasExited, $"The portal exited with code {(process.HasExited ? process.ExitCode : 0)}.");
+            try
+            {
+                return await client.GetStringAsync(new Uri("health", UriKind.Relative)) == "Healthy";
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), "the portal is healthy");
+    }
+
+    private static async Task<long> CountAsync(string folder, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "portal.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+}

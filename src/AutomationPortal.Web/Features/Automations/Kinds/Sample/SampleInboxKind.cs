@@ -109,7 +109,8 @@ public sealed class SampleInboxKind : IAutomationKind
                 throw new ItemRejectedException("The file is empty: it should hold one number, such as 42.50.");
             }
 
-            if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+            // No thousands separators: "1,5" must not quietly become 15.
+            if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
             {
                 var shown = text.Length > 40 ? text[..40] + "…" : text;
                 throw new ItemRejectedException($"Line 1, column 1: '{shown}' is not a number; the file should hold one number, such as 42.50.");

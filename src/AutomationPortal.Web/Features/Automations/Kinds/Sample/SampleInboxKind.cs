@@ -64,6 +64,7 @@ public sealed class SampleInboxKind : IAutomationKind
 
     public IKindRun Start(KindRunContext context) => new Run(context);
 
+    /// <summary>The item: its name (the file name, or the generated key) and its value.</summary>
     private sealed record Number(string Key, decimal Value);
 
     private sealed class Run(KindRunContext context) : IKindRun
@@ -116,8 +117,8 @@ public sealed class SampleInboxKind : IAutomationKind
                 throw new ItemRejectedException($"Line 1, column 1: '{shown}' is not a number; the file should hold one number, such as 42.50.");
             }
 
-            var number = new Number(item.Key, value);
-            return new PreparedItem(number, JsonSerializer.Serialize(number), new ItemSummary(Reference: item.Key, Amount: value, Type: "number"));
+            var number = new Number(item.OriginalRef is { } file ? Path.GetFileName(file) : item.Key, value);
+            return new PreparedItem(number, JsonSerializer.Serialize(number), new ItemSummary(Reference: number.Key, Amount: value, Type: "number"));
         }
 
         public PreparedItem Restore(string payload)
@@ -149,9 +150,9 @@ public sealed class SampleInboxKind : IAutomationKind
 
             // Idempotent by key: the file name is the item's key, written whole under a temporary name and renamed.
             Directory.CreateDirectory(_outbox);
-            var target = Path.Combine(_outbox, $"{number.Key}.json");
+            var target = Path.Combine(_outbox, $"{action.IdempotencyKey.Split(':')[^1]}.json");
             var temp = target + ".tmp";
-            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new { key = number.Key, value = number.Value, decision = decision.Decision }), cancellationToken);
+            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new { item = number.Key, value = number.Value, decision = decision.Decision, idempotencyKey = action.IdempotencyKey }), cancellationToken);
             File.Move(temp, target, overwrite: true);
             action.Record("result-file", target);
         }

@@ -30,7 +30,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         var core = optionsBuilder.Options.FindExtension<CoreOptionsExtension>();
-        if (core?.ApplicationServiceProvider?.GetService<IOptions<IdentityOptions>>() is null)
+        if (core?.ApplicationServiceProvider?.GetService<IOptions<IdentityOptions>>()?.Value.Stores.SchemaVersion != IdentitySchemaVersion)
         {
             optionsBuilder.UseApplicationServiceProvider(StandaloneServices);
         }

@@ -22,7 +22,14 @@ public sealed class AutomationEngine(
     IServiceProvider services,
     ILogger<AutomationEngine> logger)
 {
-    public const int ChunkSize = 200;
+    /// <summary>Items stored per transaction at most; fewer when items are slow (see <see cref="ChunkTime"/>).</summary>
+    public const int ChunkSize = 2000;
+
+    /// <summary>The first chunk, before the engine knows how long an item takes.</summary>
+    public const int FirstChunkSize = 100;
+
+    /// <summary>Chunks are sized to take about this long, so slow kinds still store (and show) progress often.</summary>
+    public static readonly TimeSpan ChunkTime = TimeSpan.FromSeconds(1);
     public const int MaxActionAttempts = 3;
     public const int MaxRetriesAcrossRuns = 20;
 
@@ -71,10 +78,13 @@ public sealed class AutomationEngine(
                 await step.RetryPendingActionsAsync(cancellationToken);
             }
 
-            await foreach (var chunk in Chunk(kindRun.ReadAsync(cancellationToken), ChunkSize, cancellationToken))
+            var size = FirstChunkSize;
+            await foreach (var chunk in Chunk(kindRun.ReadAsync(cancellationToken), () => size, cancellationToken))
             {
+                var started = Stopwatch.GetTimestamp();
                 await step.ProcessChunkAsync(chunk, cancellationToken);
-                await store.UpdateRunCountersAsync(runId, counters, cancellationToken);
+                var perItem = Stopwatch.GetElapsedTime(started) / chunk.Count;
+                size = perItem <= TimeSpan.Zero ? ChunkSize : (int)Math.Clamp(ChunkTime / perItem, 10, ChunkSize);
             }
 
             var completion = new RunCompletionContext(automation.Id, runId, step.Acted);
@@ -100,6 +110,7 @@ public sealed class AutomationEngine(
             : RunStatus.Failed;
         log.Info($"Finished in {watch.Elapsed.TotalSeconds:0.0} s: {counters.Read} read, {counters.Done} done, {counters.Escalated} escalated, {counters.Failed} failed, {counters.Skipped} skipped.");
 
+        await guardrails.CheckAsync(automation.Id, lane, runId, status, CancellationToken.None);
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
             var final = await db.Set<AutomationRun>().FirstAsync(r => r.Id == runId, CancellationToken.None);
@@ -111,7 +122,6 @@ public sealed class AutomationEngine(
             await db.SaveChangesAsync(CancellationToken.None);
         }
 
-        await guardrails.CheckAsync(automation.Id, lane, CancellationToken.None);
         return status;
     }
 
@@ -136,16 +146,16 @@ public sealed class AutomationEngine(
         };
     }
 
-    private static async IAsyncEnumerable<List<SourceItem>> Chunk(IAsyncEnumerable<SourceItem> source, int size, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<List<SourceItem>> Chunk(IAsyncEnumerable<SourceItem> source, Func<int> size, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var chunk = new List<SourceItem>(size);
+        var chunk = new List<SourceItem>();
         await foreach (var item in source.WithCancellation(cancellationToken))
         {
             chunk.Add(item);
-            if (chunk.Count == size)
+            if (chunk.Count >= size())
             {
                 yield return chunk;
-                chunk = new List<SourceItem>(size);
+                chunk = [];
             }
         }
 
@@ -225,3 +235,4 @@ public sealed class RunLog(Guid runId, TimeProvider time)
 
     public void Error(string message) => Add(LogLevelName.Error, message);
 }
+

@@ -41,7 +41,11 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider t
         return null;
     }
 
-    public async Task CheckAsync(Guid automationId, Lane lane, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the limits with the run that is finishing counted as <paramref name="finishing"/>, before its final
+    /// status is stored: whoever sees the run finished also sees the automation paused when it breached a limit.
+    /// </summary>
+    public async Task CheckAsync(Guid automationId, Lane lane, Guid runId, RunStatus finishing, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("guardrails");
@@ -56,9 +60,10 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider t
         var items = await db.Set<WorkItem>().AsNoTracking()
             .Where(w => w.AutomationId == automationId && w.Lane == lane)
             .OrderByDescending(w => w.ReceivedAt).Take(window).Select(w => w.Status).ToListAsync(cancellationToken);
-        var runs = await db.Set<AutomationRun>().AsNoTracking()
-            .Where(r => r.AutomationId == automationId && r.SkipReason == null && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
+        var earlier = await db.Set<AutomationRun>().AsNoTracking()
+            .Where(r => r.AutomationId == automationId && r.Id != runId && r.SkipReason == null && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
             .OrderByDescending(r => r.QueuedAt).Take(Math.Max(automation.Guardrails.MaxConsecutiveFailedRuns, 1)).Select(r => r.Status).ToListAsync(cancellationToken);
+        List<RunStatus> runs = finishing is RunStatus.Cancelled ? earlier : [finishing, .. earlier];
         var breach = Evaluate(automation.Guardrails, items, runs);
         if (breach is null)
         {

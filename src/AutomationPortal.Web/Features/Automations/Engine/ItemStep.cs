@@ -104,7 +104,7 @@ internal sealed class ItemStep(
             acknowledgements.Add((item, SourceOutcome.Processed, null, row.Id));
         }
 
-        await store.WriteAsync(automationId, runId, lane, batch, Now, cancellationToken);
+        await store.WriteAsync(automationId, runId, lane, batch, counters, Now, cancellationToken);
 
         // In shadow the automation only watches: people still work the inputs by hand, so the source keeps them.
         var moved = new List<(Guid WorkItemId, string Reference)>();
@@ -237,3 +237,4 @@ internal sealed class EngineBatch
 
     public List<(Guid WorkItemId, EffectRecord Effect)> Effects { get; } = [];
 }
+

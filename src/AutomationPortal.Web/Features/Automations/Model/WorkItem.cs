@@ -220,7 +220,7 @@ internal sealed class DecisionRecordConfiguration : IEntityTypeConfiguration<Dec
         builder.Property(d => d.PersonName).HasMaxLength(256);
         builder.Property(d => d.Note).HasMaxLength(4000);
         builder.HasOne<WorkItem>().WithMany().HasForeignKey(d => d.WorkItemId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(d => new { d.WorkItemId, d.At });
+        builder.HasIndex(d => d.WorkItemId);
     }
 }
 
@@ -251,6 +251,5 @@ internal sealed class EffectConfiguration : IEntityTypeConfiguration<Effect>
         builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(e => new { e.AutomationId, e.IdempotencyKey }).IsUnique();
         builder.HasIndex(e => e.WorkItemId);
-        builder.HasIndex(e => e.RunId);
     }
 }

@@ -385,7 +385,7 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkItemId", "At");
+                    b.HasIndex("WorkItemId");
 
                     b.ToTable("Decisions", (string)null);
                 });
@@ -433,8 +433,6 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("RunId");
 
                     b.HasIndex("WorkItemId");
 

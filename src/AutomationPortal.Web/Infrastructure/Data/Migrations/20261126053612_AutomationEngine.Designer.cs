@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261126050845_AutomationEngine")]
+    [Migration("20261126053612_AutomationEngine")]
     partial class AutomationEngine
     {
         /// <inheritdoc />
@@ -388,7 +388,7 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkItemId", "At");
+                    b.HasIndex("WorkItemId");
 
                     b.ToTable("Decisions", (string)null);
                 });
@@ -436,8 +436,6 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("RunId");
 
                     b.HasIndex("WorkItemId");
 

@@ -266,20 +266,15 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Decisions_WorkItemId_At",
+                name: "IX_Decisions_WorkItemId",
                 table: "Decisions",
-                columns: new[] { "WorkItemId", "At" });
+                column: "WorkItemId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Effects_AutomationId_IdempotencyKey",
                 table: "Effects",
                 columns: new[] { "AutomationId", "IdempotencyKey" },
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Effects_RunId",
-                table: "Effects",
-                column: "RunId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Effects_WorkItemId",

@@ -84,6 +84,8 @@ internal sealed class EngineStore : IAsyncDisposable
     /// <summary>Stores a chunk's items with their decisions, escalations and effects in one transaction.</summary>
     public async Task WriteAsync(Guid automationId, Guid runId, Lane lane, EngineBatch batch, RunCounters counters, DateTime now, CancellationToken cancellationToken)
     {
+        // The chunk and the run's counts land together, in one transaction (one WAL commit).
+        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
         var laneText = lane == Lane.Shadow ? nameof(Lane.Shadow) : nameof(Lane.Live);
         var automationText = (string)BatchInserter.ToDb(automationId);
         var runText = (string)BatchInserter.ToDb(runId);
@@ -112,11 +114,6 @@ internal sealed class EngineStore : IAsyncDisposable
             AddEffect(automationId, runId, workItemId, effect, now);
         }
 
-        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-        _items.Flush(transaction);
-        _decisions.Flush(transaction);
-        _escalations.Flush(transaction);
-        _effects.Flush(transaction);
         await UpdateRunCountersAsync(runId, counters, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -208,7 +205,6 @@ internal sealed class EngineStore : IAsyncDisposable
             AddEffect(automationId, runId, workItemId, effect, now);
         }
 
-        _effects.Flush(transaction);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -219,13 +215,12 @@ internal sealed class EngineStore : IAsyncDisposable
             return;
         }
 
+        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
         foreach (var effect in effects)
         {
             AddEffect(automationId, runId, null, effect, now);
         }
 
-        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-        _effects.Flush(transaction);
         await transaction.CommitAsync(cancellationToken);
     }
 

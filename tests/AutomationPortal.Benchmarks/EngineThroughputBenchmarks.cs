@@ -1,5 +1,5 @@
 using System.Globalization;
-using AutomationPortal.Web.Features.Audit;
+using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
@@ -51,15 +51,7 @@ public class EngineThroughputBenchmarks
         _database = PortalDatabase.Resolve(configuration, _folder);
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(_database);
-        services.AddSingleton(TimeProvider.System);
-        services.AddHttpContextAccessor();
-        services.AddSingleton<SqliteConnectionInterceptor>();
-        services.AddScoped<CurrentActor>();
-        services.AddScoped<AuditSaveChangesInterceptor>();
-        services.AddDbContextFactory<PortalDbContext>(
-            (sp, o) => o.UseSqlite(_database.ConnectionString).AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>(), sp.GetRequiredService<AuditSaveChangesInterceptor>()),
-            ServiceLifetime.Scoped);
+        services.AddPortalDbContext(_database);
         services.AddQuartz(new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = "bench-" + Guid.NewGuid().ToString("N") }, _ => { });
         services.AddSingleton<IAutomationKind, SampleInboxKind>();
         services.AddSingleton<AutomationKindCatalog>();

@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace AutomationPortal.Web.Infrastructure;
@@ -60,19 +61,31 @@ public static class PortalSetup
     private static void AddDatabase(WebApplicationBuilder builder)
     {
         var database = PortalDatabase.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton(database);
         // Sign-in cookies and antiforgery tokens survive restarts: the keys live beside the database.
         builder.Services.AddDataProtection()
             .SetApplicationName("AutomationPortal")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(database.DataFolder, "keys")));
-        builder.Services.AddSingleton<SqliteConnectionInterceptor>();
-        builder.Services.AddScoped<CurrentActor>();
-        builder.Services.AddScoped<AuditSaveChangesInterceptor>();
-        builder.Services.AddDbContextFactory<PortalDbContext>(
+        builder.Services.AddPortalDbContext(database);
+    }
+
+    /// <summary>
+    /// The portal's DbContext on its SQLite file, with the connection pragmas and the audit interceptor, acting as
+    /// the <see cref="CurrentActor"/> of the scope. Also used by tests and benchmarks that host parts of the portal.
+    /// </summary>
+    public static IServiceCollection AddPortalDbContext(this IServiceCollection services, PortalDatabase database)
+    {
+        services.AddSingleton(database);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddSingleton<SqliteConnectionInterceptor>();
+        services.AddScoped<CurrentActor>();
+        services.AddScoped<AuditSaveChangesInterceptor>();
+        services.AddDbContextFactory<PortalDbContext>(
             (sp, options) => options
                 .UseSqlite(database.ConnectionString)
                 .AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>(), sp.GetRequiredService<AuditSaveChangesInterceptor>()),
             ServiceLifetime.Scoped);
+        return services;
     }
 
     private static void AddIdentityAndAuth(IServiceCollection services)

@@ -1,4 +1,4 @@
-using AutomationPortal.Web.Features.Audit;
+using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Kinds.Sample;
@@ -30,15 +30,7 @@ public sealed class AutomationPagesTests : PortalComponentTest
             ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_folder, "portal.db")}",
         }).Build();
         var database = PortalDatabase.Resolve(configuration, _folder);
-        Services.AddSingleton(database);
-        Services.AddSingleton(TimeProvider.System);
-        Services.AddHttpContextAccessor();
-        Services.AddSingleton<SqliteConnectionInterceptor>();
-        Services.AddScoped<CurrentActor>();
-        Services.AddScoped<AuditSaveChangesInterceptor>();
-        Services.AddDbContextFactory<PortalDbContext>(
-            (sp, o) => o.UseSqlite(database.ConnectionString).AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>(), sp.GetRequiredService<AuditSaveChangesInterceptor>()),
-            ServiceLifetime.Scoped);
+        Services.AddPortalDbContext(database);
         // Quartz's in-memory store, never started: the pages only schedule, pause and read next fire times.
         Services.AddQuartz(new System.Collections.Specialized.NameValueCollection
         {

@@ -66,6 +66,7 @@ public static class PortalSetup
             .SetApplicationName("AutomationPortal")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(database.DataFolder, "keys")));
         builder.Services.AddPortalDbContext(database);
+        builder.Services.AddHostedService<WalCheckpointer>();
     }
 
     /// <summary>

@@ -27,6 +27,9 @@ internal sealed class EngineStore : IAsyncDisposable
     private static readonly string[] EffectColumns =
         ["Id", "AutomationId", "RunId", "WorkItemId", "Type", "IdempotencyKey", "Target", "Detail", "At", "Status"];
 
+    /// <summary>An automated decision took no person's time: 0 minutes, stored as EF Core stores decimals.</summary>
+    private const string NoMinutes = "0.0";
+
     private const string EffectConflict = "ON CONFLICT (\"AutomationId\", \"IdempotencyKey\") DO NOTHING";
 
     private readonly SqliteConnection _connection;
@@ -52,9 +55,9 @@ internal sealed class EngineStore : IAsyncDisposable
         await using var pragmas = connection.CreateCommand();
         // A larger page cache keeps a chunk's index pages in memory until the commit writes them once. The engine
         // writes each item with its decision, escalation and effects in one transaction, built together, so the
-        // foreign-key probes SQLite would add per row check nothing here; every other connection keeps them on. Large
-        // runs checkpoint the WAL every 64 MB rather than every 4 MB.
-        pragmas.CommandText = SqliteConnectionInterceptor.Pragmas + " PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 16384;";
+        // foreign-key probes SQLite would add per row check nothing here; every other connection keeps them on. The
+        // WAL is checkpointed in the background (WalCheckpointer), not in the middle of a chunk.
+        pragmas.CommandText = SqliteConnectionInterceptor.Pragmas + " PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0;";
         await pragmas.ExecuteNonQueryAsync(cancellationToken);
         return new EngineStore(connection);
     }
@@ -101,7 +104,7 @@ internal sealed class EngineStore : IAsyncDisposable
                 .Text(Truncate(summary?.Reference, 200)).Text(Truncate(summary?.Party, 300)).Text(Truncate(summary?.PartyId, 200))
                 .Amount(summary?.Amount).Text(summary?.Currency).Text(summary?.Type).EndRow();
             _decisions.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(runText).Time(row.DecidedAt).Text(decidedBy).Id(null).Text(null)
-                .Text(decision.Decision).Text(reasons).Text(Truncate(decision.Note, 4000)).Amount(0m).EndRow();
+                .Text(decision.Decision).Text(reasons).Text(Truncate(decision.Note, 4000)).Text(NoMinutes).EndRow();
             if (row.Status == WorkItemStatus.Escalated)
             {
                 _escalations.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(automationText).Text(reasons).Text(nameof(EscalationStatus.Open))

@@ -19,6 +19,7 @@ internal sealed class ItemStep(
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800)];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly string _keyPrefix = $"{automationId:N}:";
 
     public List<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> Acted { get; } = [];
 
@@ -175,7 +176,7 @@ internal sealed class ItemStep(
     private async Task<ActionOutcome> ActAsync(Guid workItemId, string sourceKey, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken)
     {
         // Stable across runs and crashes: the same input always gets the same key.
-        var key = $"{automationId:N}:{sourceKey}";
+        var key = _keyPrefix + sourceKey;
         for (var attempt = 1; ; attempt++)
         {
             var action = new ActionContext(automationId, runId, workItemId, key);

@@ -1,0 +1,40 @@
+using Microsoft.Data.Sqlite;
+
+namespace AutomationPortal.Web.Infrastructure.Data;
+
+/// <summary>
+/// Folds the write-ahead log back into the database file in the background, every few seconds, so no request and
+/// no automation run pays for a checkpoint in the middle of its work. The engine's bulk connection leaves
+/// checkpoints to this service; other connections keep SQLite's automatic ones as a fallback.
+/// </summary>
+public sealed class WalCheckpointer(PortalDatabase database, ILogger<WalCheckpointer> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Checkpoints what it can without waiting for readers or writers (PASSIVE).</summary>
+    public static async Task CheckpointAsync(PortalDatabase database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await using var connection = new SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 1000; PRAGMA wal_checkpoint(PASSIVE);";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await CheckpointAsync(database, stoppingToken);
+            }
+            catch (SqliteException e)
+            {
+                logger.LogDebug(e, "WAL checkpoint skipped; the next tick tries again.");
+            }
+        }
+    }
+}

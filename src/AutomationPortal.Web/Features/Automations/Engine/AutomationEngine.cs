@@ -63,6 +63,7 @@ public sealed class AutomationEngine(
         string? error = null;
         var cancelled = false;
         var watch = Stopwatch.StartNew();
+        ItemStep? step = null;
         log.Info($"{run.Trigger} run in {run.Mode} mode (settings version {run.SettingsVersion}){(lane == Lane.Shadow ? ": decisions are recorded, nothing is acted on" : "")}.");
 
         try
@@ -71,7 +72,7 @@ public sealed class AutomationEngine(
             var settings = KindSettings.Read(kind, automation.Settings);
             await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add));
             await using var store = await EngineStore.OpenAsync(database, cancellationToken);
-            var step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time);
+            step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time) { RecentWindow = automation.Guardrails.FailureRateWindow };
 
             if (lane == Lane.Live)
             {
@@ -110,7 +111,7 @@ public sealed class AutomationEngine(
             : RunStatus.Failed;
         log.Info($"Finished in {watch.Elapsed.TotalSeconds:0.0} s: {counters.Read} read, {counters.Done} done, {counters.Escalated} escalated, {counters.Failed} failed, {counters.Skipped} skipped.");
 
-        await guardrails.CheckAsync(automation.Id, lane, runId, status, CancellationToken.None);
+        await guardrails.CheckAsync(automation.Id, lane, runId, status, step?.RecentOutcomes, CancellationToken.None);
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
             var final = await db.Set<AutomationRun>().FirstAsync(r => r.Id == runId, CancellationToken.None);

@@ -45,7 +45,7 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider t
     /// Checks the limits with the run that is finishing counted as <paramref name="finishing"/>, before its final
     /// status is stored: whoever sees the run finished also sees the automation paused when it breached a limit.
     /// </summary>
-    public async Task CheckAsync(Guid automationId, Lane lane, Guid runId, RunStatus finishing, CancellationToken cancellationToken)
+    public async Task CheckAsync(Guid automationId, Lane lane, Guid runId, RunStatus finishing, IReadOnlyList<WorkItemStatus>? latestItems, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("guardrails");
@@ -56,8 +56,9 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider t
             return;
         }
 
+        // The run's own latest outcomes when it handled a whole window; otherwise the stored items.
         var window = Math.Max(automation.Guardrails.FailureRateWindow, 1);
-        var items = await db.Set<WorkItem>().AsNoTracking()
+        var items = latestItems is { } latest && latest.Count >= window ? latest : await db.Set<WorkItem>().AsNoTracking()
             .Where(w => w.AutomationId == automationId && w.Lane == lane)
             .OrderByDescending(w => w.ReceivedAt).Take(window).Select(w => w.Status).ToListAsync(cancellationToken);
         var earlier = await db.Set<AutomationRun>().AsNoTracking()

@@ -19,9 +19,30 @@ internal sealed class ItemStep(
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800)];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Queue<WorkItemStatus> _recent = new();
     private readonly string _keyPrefix = $"{automationId:N}:";
 
     public List<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> Acted { get; } = [];
+
+    /// <summary>How many of the latest item outcomes to remember for the guardrails (their failure-rate window).</summary>
+    public int RecentWindow { get; init; }
+
+    /// <summary>The outcomes of the latest items this run handled, newest first, when the run handled a full window.</summary>
+    public IReadOnlyList<WorkItemStatus>? RecentOutcomes => RecentWindow > 0 && _recent.Count >= RecentWindow ? _recent.Reverse().ToList() : null;
+
+    private void Remember(WorkItemStatus status)
+    {
+        if (RecentWindow <= 0)
+        {
+            return;
+        }
+
+        _recent.Enqueue(status);
+        if (_recent.Count > RecentWindow)
+        {
+            _recent.Dequeue();
+        }
+    }
 
     public async Task ProcessChunkAsync(IReadOnlyList<SourceItem> chunk, CancellationToken cancellationToken)
     {
@@ -105,6 +126,11 @@ internal sealed class ItemStep(
             acknowledgements.Add((item, SourceOutcome.Processed, null, row.Id));
         }
 
+        foreach (var row in batch.Items)
+        {
+            Remember(row.Status);
+        }
+
         await store.WriteAsync(automationId, runId, lane, batch, counters, Now, cancellationToken);
 
         // In shadow the automation only watches: people still work the inputs by hand, so the source keeps them.
@@ -144,6 +170,7 @@ internal sealed class ItemStep(
             var decision = new ItemDecision(item.Decision, item.ReasonCodes, Escalate: false, Act: true);
             var outcome = await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
             await store.CompleteRetryAsync(automationId, runId, item.Id, outcome, Now, cancellationToken);
+            Remember(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed);
             if (outcome.Error is null)
             {
                 counters.Done++;

@@ -117,5 +117,25 @@ public sealed class AutomationApiTests(PortalFixture portal) : IClassFixture<Por
         Assert.Contains("Automation 'all-pilot' is now Paused", summaries);
         Assert.Contains("Automation 'all-pilot' is now Pilot", summaries);
         Assert.Contains("Automation 'all-pilot' created", summaries);
+        Assert.DoesNotContain(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("entityType").GetString() == "Guardrails");
+    }
+
+    [Fact]
+    public async Task AGuardrailChangeIsAuditedAsAChangeOfItsAutomation()
+    {
+        var api = AutomationApi.For(portal);
+        var created = await api.CreateAsync("guardrail-audit");
+        var id = created.GetProperty("id").GetGuid();
+
+        using var put = await api.Client.PutAsJsonAsync(new Uri($"/api/automations/{id}", UriKind.Relative),
+            new { guardrails = new { maxFailureRate = 0.2 }, version = created.GetProperty("version").GetInt64() });
+        var audit = await api.Client.GetFromJsonAsync<JsonElement>(new Uri("/api/admin/audit?text=guardrail-audit", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.True((await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64() > created.GetProperty("version").GetInt64());
+        var change = Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("summary").GetString()!.Contains("guardrails changed", StringComparison.Ordinal));
+        Assert.Equal("Automation", change.GetProperty("entityType").GetString());
+        Assert.Equal(id.ToString(), change.GetProperty("entityId").GetString());
+        Assert.Contains("MaxFailureRate", change.GetProperty("changes").GetString(), StringComparison.Ordinal);
     }
 }

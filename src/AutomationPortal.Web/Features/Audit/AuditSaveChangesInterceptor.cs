@@ -57,6 +57,22 @@ public sealed class AuditSaveChangesInterceptor(CurrentActor currentActor, TimeP
 
     private static void StampRow(EntityEntry entry, DateTime now)
     {
+        // A change to an owned value (an automation's guardrails) is a change of its owner: it raises the owner's version.
+        if (entry.State == EntityState.Modified && entry.Metadata.FindOwnership() is { } ownership)
+        {
+            var owner = entry.Context.ChangeTracker.Entries()
+                .FirstOrDefault(e => e.Metadata == ownership.PrincipalEntityType && e.References.Any(r => ReferenceEquals(r.CurrentValue, entry.Entity)));
+            if (owner is { State: EntityState.Unchanged, Entity: IVersioned })
+            {
+                var version = owner.Property(nameof(IVersioned.Version));
+                version.CurrentValue = (long)version.OriginalValue! + 1;
+                if (owner.Entity is ITimestamped)
+                {
+                    owner.Property(nameof(ITimestamped.UpdatedAt)).CurrentValue = now;
+                }
+            }
+        }
+
         if (entry.Entity is ITimestamped stamped)
         {
             if (entry.State == EntityState.Added)
@@ -101,6 +117,12 @@ internal static class AuditRules
         var entity = entry.Entity;
         if (entity is AuditEntry || entity.GetType().Name.StartsWith("IdentityUserToken", StringComparison.Ordinal)
             || (entity is IEngineRecord && !actor.IsPerson))
+        {
+            return null;
+        }
+
+        // Owned values (an automation's guardrails) are part of their owner: created with it, changed as it.
+        if (entry.Metadata.IsOwned() && entry.State != EntityState.Modified)
         {
             return null;
         }
@@ -225,6 +247,9 @@ internal static class AuditRules
                 return ("Automation", key, action == AuditAction.Updated ? $"Automation '{automation.Name}' {AutomationChange(automation, changed)}" : $"Automation '{automation.Name}' {verb}");
             case Automations.Model.AutomationRun run:
                 return ("Run", key, $"{run.Trigger} run of automation {run.AutomationId} {(action == AuditAction.Created ? "requested" : verb)}");
+            case Automations.Model.Guardrails guardrails:
+                var owner = context.ChangeTracker.Entries<Automations.Model.Automation>().FirstOrDefault(a => ReferenceEquals(a.Entity.Guardrails, guardrails))?.Entity;
+                return ("Automation", owner?.Id.ToString() ?? key, $"Automation '{owner?.Name}' guardrails changed");
             case Automations.Model.Alert alert:
                 return ("Alert", key, alert.AcknowledgedAt is null ? $"Alert raised: {alert.Message}" : $"Alert acknowledged: {alert.Message}");
             case PortalRole portalRole:

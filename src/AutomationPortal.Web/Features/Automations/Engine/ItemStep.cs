@@ -103,7 +103,11 @@ internal sealed class ItemStep(
                 row.Status = outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed;
                 row.Error = outcome.Error;
                 row.ActionAttempts = outcome.Attempts;
-                batch.Effects.AddRange(outcome.Effects.Select(e => (row.Id, e)));
+                foreach (var effect in outcome.Effects)
+                {
+                    batch.Effects.Add((row.Id, effect));
+                }
+
                 if (outcome.Error is null)
                 {
                     counters.Done++;

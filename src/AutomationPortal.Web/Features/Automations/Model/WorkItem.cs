@@ -249,7 +249,7 @@ internal sealed class EffectConfiguration : IEntityTypeConfiguration<Effect>
         builder.Property(e => e.Target).HasMaxLength(1000);
         builder.Property(e => e.Detail).HasMaxLength(4000);
         builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+        // Also finds an item's effects: their keys start with the item's own key (see ActionContext.IdempotencyKey).
         builder.HasIndex(e => new { e.AutomationId, e.IdempotencyKey }).IsUnique();
-        builder.HasIndex(e => e.WorkItemId);
     }
 }

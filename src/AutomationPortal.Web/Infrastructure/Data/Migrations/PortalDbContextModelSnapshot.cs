@@ -434,8 +434,6 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkItemId");
-
                     b.HasIndex("AutomationId", "IdempotencyKey")
                         .IsUnique();
 

@@ -65,7 +65,7 @@ public sealed class SampleInboxKind : IAutomationKind
     public IKindRun Start(KindRunContext context) => new Run(context);
 
     /// <summary>The item: its name (the file name, or the generated key) and its value.</summary>
-    private sealed record Number(string Key, decimal Value);
+    internal sealed record Number(string Key, decimal Value);
 
     private sealed class Run(KindRunContext context) : IKindRun
     {
@@ -118,12 +118,12 @@ public sealed class SampleInboxKind : IAutomationKind
             }
 
             var number = new Number(item.OriginalRef is { } file ? Path.GetFileName(file) : item.Key, value);
-            return new PreparedItem(number, JsonSerializer.Serialize(number), new ItemSummary(Reference: number.Key, Amount: value, Type: "number"));
+            return new PreparedItem(number, JsonSerializer.Serialize(number, SampleJson.Default.Number), new ItemSummary(Reference: number.Key, Amount: value, Type: "number"));
         }
 
         public PreparedItem Restore(string payload)
         {
-            var number = JsonSerializer.Deserialize<Number>(payload)!;
+            var number = JsonSerializer.Deserialize(payload, SampleJson.Default.Number)!;
             return new PreparedItem(number, payload, new ItemSummary(Reference: number.Key, Amount: number.Value, Type: "number"));
         }
 
@@ -201,3 +201,7 @@ public sealed class SampleInboxKind : IAutomationKind
         }
     }
 }
+
+/// <summary>Compiled JSON for the sample's payload: no reflection per item.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(SampleInboxKind.Number))]
+internal sealed partial class SampleJson : System.Text.Json.Serialization.JsonSerializerContext;

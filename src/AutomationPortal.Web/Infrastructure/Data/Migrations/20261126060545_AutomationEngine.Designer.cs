@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261126053612_AutomationEngine")]
+    [Migration("20261126060545_AutomationEngine")]
     partial class AutomationEngine
     {
         /// <inheritdoc />
@@ -436,8 +436,6 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("WorkItemId");
 
                     b.HasIndex("AutomationId", "IdempotencyKey")
                         .IsUnique();

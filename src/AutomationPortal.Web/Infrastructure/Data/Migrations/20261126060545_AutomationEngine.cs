@@ -277,11 +277,6 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Effects_WorkItemId",
-                table: "Effects",
-                column: "WorkItemId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Escalations_Status_CreatedAt",
                 table: "Escalations",
                 columns: new[] { "Status", "CreatedAt" });

@@ -60,7 +60,8 @@ public sealed record InvoiceTotals(
     decimal? TaxInclusive,
     decimal? Prepaid,
     decimal? Rounding,
-    decimal? Payable);
+    decimal? Payable,
+    int TaxTotalsInDocumentCurrency = 1);
 
 /// <summary>An attachment, listed by name, type and size; its content is never held in memory whole.</summary>
 public sealed record InvoiceAttachment(string? Name, string? MimeType, long SizeBytes, string? ExternalUri);

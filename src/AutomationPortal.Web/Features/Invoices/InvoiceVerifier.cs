@@ -48,13 +48,19 @@ public static class InvoiceVerifier
             Check(findings, "BR-CO-13", exclusive == expected, $"Line total − allowances + charges is {F(expected)} but the total without VAT is {F(exclusive)}.");
         }
 
-        if (t.TaxTotal is { } tax)
+        if (t.TaxTotalsInDocumentCurrency > 1)
+        {
+            var twice = $"The VAT total is stated {t.TaxTotalsInDocumentCurrency} times in the invoice currency; it must be stated once.";
+            Check(findings, "BR-CO-14", false, twice);
+            Check(findings, "BR-CO-15", false, twice);
+        }
+        else if (t.TaxTotal is { } tax)
         {
             var sum = R(invoice.VatBreakdown.Sum(v => v.TaxAmount ?? 0m));
             Check(findings, "BR-CO-14", tax == sum, $"The VAT of the categories adds up to {F(sum)} but the VAT total is {F(tax)}.");
         }
 
-        if (t.TaxInclusive is { } inclusive && t.TaxExclusive is { } withoutVat)
+        if (t.TaxTotalsInDocumentCurrency <= 1 && t.TaxInclusive is { } inclusive && t.TaxExclusive is { } withoutVat)
         {
             var expected = R(withoutVat + (t.TaxTotal ?? 0m));
             Check(findings, "BR-CO-15", inclusive == expected, $"Total without VAT + VAT is {F(expected)} but the total with VAT is {F(inclusive)}.");

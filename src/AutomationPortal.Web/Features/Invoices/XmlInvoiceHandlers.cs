@@ -50,11 +50,13 @@ internal sealed class InvoiceBuilder
         // The tax total in the document currency (BT-110); a second one in the VAT accounting currency (BT-111).
         decimal? tax = null;
         decimal? accountingTax = null;
+        var inDocumentCurrency = 0;
         foreach (var (currency, amount) in TaxTotals)
         {
             if (currency is null || currency == Currency)
             {
                 tax ??= amount;
+                inDocumentCurrency++;
             }
             else if (currency == TaxCurrency)
             {
@@ -64,7 +66,7 @@ internal sealed class InvoiceBuilder
 
         return new Invoice(format, DocumentType, Number, IssueDate, DueDate, Currency, TaxCurrency, Supplier.Build(), Buyer.Build(),
             Lines, AllowancesCharges, VatBreakdown,
-            new InvoiceTotals(LineTotal, AllowanceTotal, ChargeTotal, TaxExclusive, tax, accountingTax, TaxInclusive, Prepaid, Rounding, Payable),
+            new InvoiceTotals(LineTotal, AllowanceTotal, ChargeTotal, TaxExclusive, tax, accountingTax, TaxInclusive, Prepaid, Rounding, Payable, inDocumentCurrency),
             Attachments);
     }
 }

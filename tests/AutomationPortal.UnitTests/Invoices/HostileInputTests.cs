@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using AutomationPortal.Web.Features.Invoices;
+
+namespace AutomationPortal.UnitTests.Invoices;
+
+/// <summary>Hostile or broken input fails fast with the reader's own error, saying what is wrong.</summary>
+public sealed class HostileInputTests
+{
+    private const string Ubl = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+
+    [Fact]
+    public void AnExternalEntityIsRefusedAndNothingIsFetched()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var secret = Path.GetTempFileName();
+        File.WriteAllText(secret, "SECRET");
+        var xml = $"""
+            <?xml version="1.0"?>
+            <!DOCTYPE Invoice [ <!ENTITY file SYSTEM "file://{secret}"> <!ENTITY web SYSTEM "http://127.0.0.1:{port}/x"> ]>
+            <Invoice xmlns="{Ubl}"><ID xmlns="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">&file;&web;</ID></Invoice>
+            """;
+
+        var error = Assert.Throws<InvoiceReadException>(() => Read(xml));
+
+        Assert.Equal("unreadable", error.Code);
+        Assert.Contains("DTD", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.False(listener.Pending(), "No connection was made to the entity's URL.");
+        File.Delete(secret);
+    }
+
+    [Fact]
+    public void ABillionLaughsDocumentFailsFast()
+    {
+        var entities = new StringBuilder("<!ENTITY a0 \"lol\">");
+        for (var i = 1; i < 10; i++)
+        {
+            entities.Append($"<!ENTITY a{i} \"{string.Concat(Enumerable.Repeat($"&a{i - 1};", 10))}\">");
+        }
+
+        var xml = $"<?xml version=\"1.0\"?><!DOCTYPE Invoice [{entities}]><Invoice xmlns=\"{Ubl}\">&a9;</Invoice>";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = Assert.Throws<InvoiceReadException>(() => Read(xml));
+
+        Assert.Equal("unreadable", error.Code);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
+    }
+
+    [Theory]
+    [InlineData("", "empty", "empty")]
+    [InlineData("   \r\n  ", "empty", "empty")]
+    [InlineData("%PDF-1.7 binary", "unknown-format", "not an e-invoice")]
+    [InlineData("<html><body>hello</body></html>", "unknown-format", "<html>")]
+    public void EmptyOrForeignContentSaysWhatItIs(string content, string code, string message)
+    {
+        var error = Assert.Throws<InvoiceReadException>(() => Read(content));
+
+        Assert.Equal(code, error.Code);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATruncatedDocumentNamesTheLineAndColumn()
+    {
+        var xml = $"<Invoice xmlns=\"{Ubl}\">\n  <ID xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">1</ID>\n  <IssueDa";
+
+        var error = Assert.Throws<InvoiceReadException>(() => Read(xml));
+
+        Assert.Equal("unreadable", error.Code);
+        Assert.Equal(3, error.Line);
+        Assert.NotNull(error.Column);
+    }
+
+    [Fact]
+    public void BinaryGarbageIsRefused()
+    {
+        var garbage = new byte[4096];
+        new Random(7).NextBytes(garbage);
+        garbage[0] = (byte)'<';
+
+        var error = Assert.Throws<InvoiceReadException>(() => InvoiceReader.Read(new MemoryStream(garbage)));
+
+        Assert.Equal("unreadable", error.Code);
+    }
+
+    [Fact]
+    public void AFileAboveTheLimitIsRefusedBeforeItIsRead()
+    {
+        var big = new MemoryStream(new byte[2048]);
+
+        var error = Assert.Throws<InvoiceReadException>(() => InvoiceReader.Read(big, new InvoiceReaderOptions { MaxBytes = 1024 }));
+
+        Assert.Equal("too-large", error.Code);
+    }
+
+    [Fact]
+    public void AStreamThatGrowsPastTheLimitIsStopped()
+    {
+        var xml = $"<Invoice xmlns=\"{Ubl}\"><Note>{new string('x', 5000)}</Note></Invoice>";
+        using var unseekable = new UnseekableStream(Encoding.UTF8.GetBytes(xml));
+
+        var error = Assert.Throws<InvoiceReadException>(() => InvoiceReader.Read(unseekable, new InvoiceReaderOptions { MaxBytes = 1024 }));
+
+        Assert.Equal("too-large", error.Code);
+    }
+
+    [Fact]
+    public void AnAmountThatIsNotANumberIsRefusedWithTheValue()
+    {
+        var xml = $"""<Invoice xmlns="{Ubl}" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"><cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">12,50</cbc:PayableAmount></cac:LegalMonetaryTotal></Invoice>""";
+
+        var error = Assert.Throws<InvoiceReadException>(() => Read(xml));
+
+        Assert.Contains("'12,50' is not an amount", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Invoice Read(string content) => InvoiceReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(content)));
+
+    private sealed class UnseekableStream(byte[] content) : MemoryStream(content)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+    }
+}

@@ -40,7 +40,9 @@ public static class InvoiceReader
             {
                 -1 => throw new InvoiceReadException("empty", "The file is empty."),
                 '<' => ReadXml(stream),
-                _ => throw new InvoiceReadException("unknown-format", "The file is not an e-invoice this portal reads (UBL 2.1 or UN/CEFACT CII XML)."),
+                '{' => JsonInvoiceFormat.Read(stream),
+                _ when CsvInvoiceFormat.LooksLikeCsv(head.AsSpan(0, length)) => CsvInvoiceFormat.Read(stream),
+                _ => throw new InvoiceReadException("unknown-format", "The file is not an e-invoice this portal reads: UBL 2.1 or UN/CEFACT CII XML, or the portal's CSV or JSON (docs/invoice-formats.md)."),
             };
         }
         catch (InvoiceReadException)

@@ -85,6 +85,11 @@ public sealed class SignInTests(LivePortal portal) : IClassFixture<LivePortal>
         await page.ClickAsync("[aria-label='Toggle navigation']");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Escalations" })).ToBeInViewportAsync();
         await LivePortal.ScreenshotAsync(page, "home-manager-phone");
+
+        await page.GotoAsync("automations");
+        await LivePortal.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByText("Demo: numbers inbox").First).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(page, "automations-phone");
         await page.Context.CloseAsync();
     }
 }

@@ -128,7 +128,11 @@ public sealed class AutomationService(
             a.OwnerName, a.IsDemo, a.CreatedAt, a.UpdatedAt, a.Version);
     }
 
-    public async Task<AutomationDetail> CreateAsync(AutomationRequest request, CancellationToken cancellationToken = default)
+    public Task<AutomationDetail> CreateAsync(AutomationRequest request, CancellationToken cancellationToken = default) =>
+        CreateAsync(request, demo: false, cancellationToken);
+
+    /// <summary>Creates an automation; a demo one's runs are stamped Demo and its earlier (seeded) fires are not missed ones.</summary>
+    internal async Task<AutomationDetail> CreateAsync(AutomationRequest request, bool demo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var actor = await currentActor.GetAsync();
@@ -153,6 +157,12 @@ public sealed class AutomationService(
         Apply(automation, kind, request, errors, creating: true);
         await EnsureUniqueNameAsync(automation, errors, cancellationToken);
         ThrowIfAny(errors);
+        if (demo)
+        {
+            automation.IsDemo = true;
+            automation.ResumedAt = Now;
+        }
+
         db.Add(automation);
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.ScheduleAsync(automation, cancellationToken);

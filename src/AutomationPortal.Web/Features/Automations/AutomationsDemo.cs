@@ -1,6 +1,5 @@
 using AutomationPortal.Web.Features.Automations.Kinds.Sample;
 using AutomationPortal.Web.Features.Automations.Model;
-using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +15,6 @@ internal sealed class AutomationsDemoTask(
     IOptions<DemoOptions> demo,
     PortalDbContext db,
     AutomationService automations,
-    AutomationScheduler scheduler,
     PortalDatabase database,
     TimeProvider time) : IStartupTask
 {
@@ -32,15 +30,11 @@ internal sealed class AutomationsDemoTask(
         }
 
         var settings = System.Text.Json.JsonDocument.Parse("""{"inboxPath":"demo/numbers/inbox","outboxPath":"demo/numbers/outbox","escalateAbove":500,"settleSeconds":0}""").RootElement;
+        // The history is illustrative: fires before now are not reported as missed.
         var created = await automations.CreateAsync(new AutomationRequest(SampleInboxKind.KindKey, DemoName, settings, "0 */5 * * * ?", "Etc/UTC", AutomationState.Production,
-            ImplementationCost: 1200m, MonthlyRunningCost: 25m), cancellationToken);
-        var automation = await db.Set<Automation>().FirstAsync(a => a.Id == created.Id, cancellationToken);
-        automation.IsDemo = true;
-        // The history is illustrative; fires before now are not reported as missed.
-        automation.ResumedAt = time.GetUtcNow().UtcDateTime;
-        SeedHistory(automation.Id);
+            ImplementationCost: 1200m, MonthlyRunningCost: 25m), demo: true, cancellationToken);
+        SeedHistory(created.Id);
         await db.SaveChangesAsync(cancellationToken);
-        await scheduler.ScheduleAsync(automation, cancellationToken);
         SeedInbox();
     }
 

@@ -111,7 +111,7 @@ public sealed class AutomationEngine(
             : RunStatus.Failed;
         log.Info($"Finished in {watch.Elapsed.TotalSeconds:0.0} s: {counters.Read} read, {counters.Done} done, {counters.Escalated} escalated, {counters.Failed} failed, {counters.Skipped} skipped.");
 
-        await guardrails.CheckAsync(automation.Id, lane, runId, status, step?.RecentOutcomes, CancellationToken.None);
+        await guardrails.CheckAsync(automation, lane, runId, status, step?.RecentOutcomes, CancellationToken.None);
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
             var final = await db.Set<AutomationRun>().FirstAsync(r => r.Id == runId, CancellationToken.None);

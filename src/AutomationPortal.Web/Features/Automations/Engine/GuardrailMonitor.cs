@@ -45,28 +45,44 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider t
     /// Checks the limits with the run that is finishing counted as <paramref name="finishing"/>, before its final
     /// status is stored: whoever sees the run finished also sees the automation paused when it breached a limit.
     /// </summary>
-    public async Task CheckAsync(Guid automationId, Lane lane, Guid runId, RunStatus finishing, IReadOnlyList<WorkItemStatus>? latestItems, CancellationToken cancellationToken)
+    public async Task CheckAsync(Automation snapshot, Lane lane, Guid runId, RunStatus finishing, IReadOnlyList<WorkItemStatus>? latestItems, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("guardrails");
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var automation = await db.Set<Automation>().FirstOrDefaultAsync(a => a.Id == automationId, cancellationToken);
-        if (automation is null || !Automation.IsRunnable(automation.State))
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (!Automation.IsRunnable(snapshot.State))
         {
             return;
         }
 
+        var limits = snapshot.Guardrails;
+        var automationId = snapshot.Id;
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("guardrails");
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+
         // The run's own latest outcomes when it handled a whole window; otherwise the stored items.
-        var window = Math.Max(automation.Guardrails.FailureRateWindow, 1);
+        var window = Math.Max(limits.FailureRateWindow, 1);
         var items = latestItems is { } latest && latest.Count >= window ? latest : await db.Set<WorkItem>().AsNoTracking()
             .Where(w => w.AutomationId == automationId && w.Lane == lane)
             .OrderByDescending(w => w.ReceivedAt).Take(window).Select(w => w.Status).ToListAsync(cancellationToken);
-        var earlier = await db.Set<AutomationRun>().AsNoTracking()
-            .Where(r => r.AutomationId == automationId && r.Id != runId && r.SkipReason == null && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
-            .OrderByDescending(r => r.QueuedAt).Take(Math.Max(automation.Guardrails.MaxConsecutiveFailedRuns, 1)).Select(r => r.Status).ToListAsync(cancellationToken);
-        List<RunStatus> runs = finishing is RunStatus.Cancelled ? earlier : [finishing, .. earlier];
-        var breach = Evaluate(automation.Guardrails, items, runs);
+
+        // Failed runs in a row can only reach the limit with this run failing.
+        List<RunStatus> runs = [];
+        if (finishing == RunStatus.Failed)
+        {
+            var earlier = await db.Set<AutomationRun>().AsNoTracking()
+                .Where(r => r.AutomationId == automationId && r.Id != runId && r.SkipReason == null && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
+                .OrderByDescending(r => r.QueuedAt).Take(Math.Max(limits.MaxConsecutiveFailedRuns, 1)).Select(r => r.Status).ToListAsync(cancellationToken);
+            runs = [finishing, .. earlier];
+        }
+
+        var breach = Evaluate(limits, items, runs);
         if (breach is null)
+        {
+            return;
+        }
+
+        var automation = await db.Set<Automation>().FirstOrDefaultAsync(a => a.Id == automationId, cancellationToken);
+        if (automation is null || !Automation.IsRunnable(automation.State))
         {
             return;
         }

@@ -83,7 +83,9 @@ public sealed record ItemSummary(
 /// <summary>A decision with machine-readable reason codes. <see cref="Act"/> asks for the act step.</summary>
 public sealed record ItemDecision(string Decision, IReadOnlyList<string> ReasonCodes, bool Escalate, bool Act, string? Note = null)
 {
-    public static ItemDecision Approve(params string[] reasons) => new("approve", reasons, Escalate: false, Act: true);
+    private static readonly ItemDecision PlainApproval = new("approve", [], Escalate: false, Act: true);
+
+    public static ItemDecision Approve(params string[] reasons) => reasons.Length == 0 ? PlainApproval : new("approve", reasons, Escalate: false, Act: true);
 
     public static ItemDecision EscalateFor(params string[] reasons) => new("escalate", reasons, Escalate: true, Act: false);
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using AutomationPortal.TestSupport;
 using Microsoft.Playwright;
 
@@ -50,6 +51,53 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
         await LivePortal.ScreenshotAsync(page, "run-detail");
         await page.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Log" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-log]")).ToContainTextAsync("quarantined");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AnAutomationThatPausesItselfShowsItsAlertAsBannerBadgeAndList()
+    {
+        var inbox = Path.Combine(portal.DataFolder, "fragile", "inbox");
+        Directory.CreateDirectory(inbox);
+        foreach (var (name, content) in new[] { ("a.txt", "x"), ("b.txt", "y"), ("c.txt", "z"), ("d.txt", "1") })
+        {
+            await File.WriteAllTextAsync(Path.Combine(inbox, name), content);
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri(portal.BaseUrl) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
+        using var created = await http.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+        {
+            kind = "sample-inbox",
+            name = "Fragile numbers",
+            schedule = "0 0 3 1 1 ?",
+            state = "Pilot",
+            settings = new { inboxPath = "fragile/inbox", outboxPath = "fragile/outbox", settleSeconds = 0 },
+            guardrails = new { maxFailureRate = 0.5, failureRateWindow = 4 },
+        });
+        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        using var run = await http.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
+        var runId = (await run.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        for (var i = 0; i < 100 && (await http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri($"api/runs/{runId}", UriKind.Relative))).GetProperty("run").GetProperty("status").GetString() is "Queued" or "Running"; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var page = await portal.NewPageAsync(1400, 900);
+        await LivePortal.SignInAsync(page, PortalAppFactory.AdminEmail, PortalAppFactory.AdminPassword);
+        await page.GotoAsync("automations");
+        await LivePortal.WaitForCircuitAsync(page);
+
+        await Assertions.Expect(page.Locator("[data-testid=alert-banner]")).ToContainTextAsync("Fragile numbers paused itself");
+        await Assertions.Expect(page.Locator("[data-testid=alert-badge]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("[1-9]"));
+        await Assertions.Expect(page.Locator("tr", new PageLocatorOptions { HasText = "Fragile numbers" }).Locator("[data-testid=state]")).ToHaveTextAsync("Auto-paused");
+        await LivePortal.ScreenshotAsync(page, "automations-alert");
+        await page.GotoAsync("alerts");
+        await Assertions.Expect(page.GetByText("3 of the last 4 items failed").First).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(page, "alerts");
+
+        using var resumed = await http.PostAsync(new Uri($"api/automations/{id}/resume", UriKind.Relative), null);
+        Assert.True(resumed.IsSuccessStatusCode);
         await page.Context.CloseAsync();
     }
 

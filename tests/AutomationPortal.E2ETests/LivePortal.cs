@@ -20,6 +20,9 @@ public sealed class LivePortal : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The portal's data folder, where automations' folders live.</summary>
+    public string DataFolder => _portal?.DataFolder ?? "";
+
     public IBrowser? Browser { get; private set; }
 
     public string? MissingBrowserReason { get; private set; }

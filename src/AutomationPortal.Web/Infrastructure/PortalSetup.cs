@@ -60,7 +60,7 @@ public static class PortalSetup
 
     private static void AddDatabase(WebApplicationBuilder builder)
     {
-        var database = PortalDatabase.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+        var database = PortalDatabase.For(builder);
         // Sign-in cookies and antiforgery tokens survive restarts: the keys live beside the database.
         builder.Services.AddDataProtection()
             .SetApplicationName("AutomationPortal")
@@ -75,7 +75,7 @@ public static class PortalSetup
     /// </summary>
     public static IServiceCollection AddPortalDbContext(this IServiceCollection services, PortalDatabase database)
     {
-        services.AddSingleton(database);
+        services.TryAddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddSingleton<SqliteConnectionInterceptor>();

@@ -130,7 +130,7 @@ public sealed class AutomationPagesTests : PortalComponentTest
     public void AnOpenAlertShowsAsABannerWithItsLink()
     {
         var id = Guid.NewGuid();
-        var banner = Render<AlertBanner>(p => p.Add(b => b.Given, [new AlertView(Guid.NewGuid(), id, "Invoices", "auto-paused:failure-rate", "Invoices paused itself: 6 of the last 10 items failed (60 %).", DateTime.UtcNow, null, null)]));
+        var banner = Render<AlertBanner>(p => p.Add(b => b.Alerts, [new AlertView(Guid.NewGuid(), id, "Invoices", "auto-paused:failure-rate", "Invoices paused itself: 6 of the last 10 items failed (60 %).", DateTime.UtcNow, null, null)]));
 
         Assert.Contains("An automation paused itself", banner.Markup, StringComparison.Ordinal);
         Assert.Equal($"automations/{id}", banner.Find("a").GetAttribute("href"));

@@ -108,9 +108,6 @@ public sealed class AutomationQueries(PortalDbContext db)
             .ToListAsync(cancellationToken);
     }
 
-    public Task<int> OpenAlertCountAsync(CancellationToken cancellationToken = default) =>
-        db.Set<Alert>().CountAsync(a => a.AcknowledgedAt == null, cancellationToken);
-
     public static WorkItemView View(WorkItem w)
     {
         ArgumentNullException.ThrowIfNull(w);

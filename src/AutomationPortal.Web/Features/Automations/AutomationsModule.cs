@@ -31,7 +31,7 @@ public static class AutomationsModule
         services.AddScoped<IStartupTask, ReconcileSchedulesTask>();
         services.AddScoped<IStartupTask, AutomationsDemoTask>();
 
-        var database = PortalDatabase.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+        var database = PortalDatabase.For(builder);
         var scheduler = builder.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         var properties = new System.Collections.Specialized.NameValueCollection
         {

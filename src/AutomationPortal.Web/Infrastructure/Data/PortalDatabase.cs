@@ -27,6 +27,20 @@ public sealed class PortalDatabase
 
     public string DataFolder => Path.GetDirectoryName(FilePath)!;
 
+    /// <summary>The database of this app, resolved once and registered; features that configure against it share it.</summary>
+    public static PortalDatabase For(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(PortalDatabase))?.ImplementationInstance is PortalDatabase registered)
+        {
+            return registered;
+        }
+
+        var database = Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(database);
+        return database;
+    }
+
     public static PortalDatabase Resolve(IConfiguration configuration, string contentRoot)
     {
         var configured = configuration.GetConnectionString(ConnectionStringName);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Infrastructure.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutomationPortal.Web.Features.Automations.Engine;

@@ -53,14 +53,7 @@ public sealed class AutomationJob(
 
         if (context.Recovering)
         {
-            var interrupted = await db.Set<AutomationRun>().Where(r => r.AutomationId == automationId && r.Status == RunStatus.Running).ToListAsync(cancellationToken);
-            foreach (var stale in interrupted)
-            {
-                stale.Status = RunStatus.Cancelled;
-                stale.EndedAt = now;
-                stale.Error = "Interrupted: the portal stopped during this run. A recovery run continued the work.";
-            }
-
+            // The run that was cut off was marked Interrupted at start (ReconcileSchedulesTask).
             var recovery = new AutomationRun { AutomationId = automationId, Trigger = RunTrigger.Recovery, QueuedAt = now };
             db.Add(recovery);
             await db.SaveChangesAsync(cancellationToken);

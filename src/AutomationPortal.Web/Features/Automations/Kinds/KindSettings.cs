@@ -80,7 +80,7 @@ public static class KindSettings
             return null;
         }
 
-        var full = Path.GetFullPath(Path.IsPathRooted(value) ? value : Path.Combine(context.DataFolder, value));
+        var full = FullPath(value, context.DataFolder);
         if (!context.AllowedRoots.Any(root => IsUnder(full, root)))
         {
             errors.Add(new SettingsError(field, $"'{value}' is outside the folders automations may use ({string.Join(", ", context.AllowedRoots)}). Set Portal:Files:AllowedRoots to allow it."));

@@ -33,11 +33,11 @@ public sealed class CrashRecoveryTests
         Process? portal = null;
         try
         {
-            var port = FreePort();
-            portal = Start(folder, port);
+            var port = ChildPortal.FreePort();
+            portal = ChildPortal.Start(folder, port);
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             client.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
-            await WaitHealthyAsync(client, portal);
+            await ChildPortal.WaitHealthyAsync(client, portal);
 
             using var created = await client.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
             {
@@ -61,11 +61,11 @@ public sealed class CrashRecoveryTests
             await Task.Delay(300);
             portal.Kill(entireProcessTree: true);
             await portal.WaitForExitAsync();
-            var storedAtKill = await CountAsync(folder, "SELECT COUNT(*) FROM WorkItems");
+            var storedAtKill = await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM WorkItems");
             Assert.InRange(storedAtKill, 200, Items - 1);
 
-            portal = Start(folder, port);
-            await WaitHealthyAsync(client, portal);
+            portal = ChildPortal.Start(folder, port);
+            await ChildPortal.WaitHealthyAsync(client, portal);
             await AutomationApi.WaitUntilAsync(async () =>
             {
                 var items = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/work-items?automationId={id}&pageSize=1", UriKind.Relative));
@@ -89,11 +89,11 @@ public sealed class CrashRecoveryTests
 
         try
         {
-            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(*) FROM WorkItems"));
-            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(DISTINCT SourceKey) FROM WorkItems"));
-            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(*) FROM WorkItems WHERE Status = 'Done'"));
-            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(*) FROM Decisions"));
-            Assert.Equal(Items, await CountAsync(folder, "SELECT COUNT(*) FROM Effects"));
+            Assert.Equal(Items, await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM WorkItems"));
+            Assert.Equal(Items, await ChildPortal.CountAsync(folder, "SELECT COUNT(DISTINCT SourceKey) FROM WorkItems"));
+            Assert.Equal(Items, await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM WorkItems WHERE Status = 'Done'"));
+            Assert.Equal(Items, await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM Decisions"));
+            Assert.Equal(Items, await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM Effects"));
             Assert.Empty(Directory.GetFiles(inbox));
             Assert.Equal(Items, Directory.GetFiles(Path.Combine(folder, "crash", "archive")).Length);
             Assert.Equal(Items, Directory.GetFiles(Path.Combine(folder, "crash", "outbox"), "*.json").Length);
@@ -103,65 +103,4 @@ public sealed class CrashRecoveryTests
             PortalAppFactory.DeleteFolder(folder);
         }
     }
-
-    private static Process Start(string dataFolder, int port)
-    {
-        var dll = Path.Combine(PortalAppFactory.RepoRoot, "src", "AutomationPortal.Web", "bin", BuildConfiguration, "net10.0", "AutomationPortal.Web.dll");
-        Assert.True(File.Exists(dll), $"The built portal is expected at {dll}; build the solution first.");
-        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
-        {
-            WorkingDirectory = PortalAppFactory.RepoRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dataFolder, "portal.db")}";
-        info.Environment["Portal__Bootstrap__AdminApiKey"] = PortalAppFactory.BootstrapApiKey;
-        info.Environment["Portal__Bootstrap__AdminPassword"] = PortalAppFactory.AdminPassword;
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient client, Process process)
-    {
-        await AutomationApi.WaitUntilAsync(async () =>
-        {
-            Assert.False(process.HasExited, $"The portal exited with code {(process.HasExited ? process.ExitCode : 0)}.");
-            try
-            {
-                return await client.GetStringAsync(new Uri("health", UriKind.Relative)) == "Healthy";
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), "the portal is healthy");
-    }
-
-    private static async Task<long> CountAsync(string folder, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "portal.db")};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-#if DEBUG
-    private const string BuildConfiguration = "Debug";
-#else
-    private const string BuildConfiguration = "Release";
-#endif
 }

@@ -10,7 +10,7 @@ public sealed class GuardrailTests
     [Fact]
     public void AFailureRateAboveTheLimitOverTheWindowBreaches()
     {
-        var breach = GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Quarantined, WorkItemStatus.Done, WorkItemStatus.ActionFailed, WorkItemStatus.Done], []);
+        var breach = GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Quarantined, WorkItemStatus.Done, WorkItemStatus.PostingFailed, WorkItemStatus.Done], []);
 
         Assert.Equal("auto-paused:failure-rate", breach?.Code);
         Assert.Contains("2 of the last 4 items failed", breach!.Message, StringComparison.Ordinal);

@@ -17,7 +17,7 @@ public sealed class SampleKindTests
     public void TheDecisionIsAPureFunctionOfTheValue(string content, string decision, bool escalate, bool act, string reason)
     {
         var run = Start();
-        var item = run.Prepare(new SourceItem("k", null, Encoding.UTF8.GetBytes(content)));
+        var item = run.Prepare(new SourceItem("k", null, Encoding.UTF8.GetBytes(content)), Guid.NewGuid());
 
         var result = run.Decide(item, new DecisionContext(Guid.Empty, RunMode.Production, DateTime.UnixEpoch, _settings));
 
@@ -33,7 +33,7 @@ public sealed class SampleKindTests
     [InlineData("1,5", "is not a number")]
     public void UnreadableInputIsRejectedWithTheReason(string content, string message)
     {
-        var error = Assert.Throws<ItemRejectedException>(() => Start().Prepare(new SourceItem("k", null, Encoding.UTF8.GetBytes(content))));
+        var error = Assert.Throws<ItemRejectedException>(() => Start().Prepare(new SourceItem("k", null, Encoding.UTF8.GetBytes(content)), Guid.NewGuid()));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Equal("unreadable", error.ReasonCode);
@@ -43,7 +43,7 @@ public sealed class SampleKindTests
     public void APreparedItemComesBackFromItsPayload()
     {
         var run = Start();
-        var prepared = run.Prepare(new SourceItem("key-1", null, Encoding.UTF8.GetBytes("7.25")));
+        var prepared = run.Prepare(new SourceItem("key-1", null, Encoding.UTF8.GetBytes("7.25")), Guid.NewGuid());
 
         var restored = run.Restore(prepared.Payload);
 

@@ -8,7 +8,11 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int P
 
 public sealed record RunDetail(RunSummary Run, Guid AutomationId, string AutomationName, int SettingsVersion, DateTime? ScheduledFor, string? RequestedBy, string? Error, double? LatenessMs, IReadOnlyList<RunLogLine> Log);
 
-/// <summary>A work item as the API and pages show it: the kind's summary fields sit at the top level.</summary>
+/// <summary>
+/// A work item as the API and pages show it: the kind's summary fields sit at the top level, under generic names
+/// (reference, party, amount) for every kind and, for invoices, under their own names as well (invoiceNumber,
+/// supplierName, supplierId, documentType, payableAmount: negative for a credit note).
+/// </summary>
 public sealed record WorkItemView(
     Guid Id,
     Guid AutomationId,
@@ -29,7 +33,33 @@ public sealed record WorkItemView(
     DateTime? CompletedAt,
     double ProcessingMs,
     Guid RunId,
-    Guid LastRunId);
+    Guid LastRunId,
+    DateOnly? DocumentDate = null)
+{
+    private bool IsInvoice => Type is "Invoice" or "CreditNote";
+
+    public string? InvoiceNumber => IsInvoice ? Reference : null;
+
+    public string? SupplierName => IsInvoice ? Party : null;
+
+    public string? SupplierId => IsInvoice ? PartyId : null;
+
+    public string? DocumentType => IsInvoice ? Type : null;
+
+    public decimal? PayableAmount => IsInvoice ? Amount : null;
+
+    public DateOnly? IssueDate => IsInvoice ? DocumentDate : null;
+}
+
+/// <summary>A work item with everything recorded about it: the kind's payload, its decisions, escalation and effects.</summary>
+public sealed record WorkItemDetail(
+    WorkItemView Item,
+    string AutomationName,
+    string Kind,
+    string? Payload,
+    IReadOnlyList<DecisionRecord> Decisions,
+    IReadOnlyList<Effect> Effects,
+    Escalation? Escalation);
 
 public sealed record AlertView(Guid Id, Guid AutomationId, string AutomationName, string Code, string Message, DateTime RaisedAt, DateTime? AcknowledgedAt, string? AcknowledgedBy);
 
@@ -95,6 +125,33 @@ public sealed class AutomationQueries(PortalDbContext db)
         return new Paged<WorkItemView>(rows.Select(View).ToList(), total, page, pageSize);
     }
 
+    public async Task<WorkItemDetail?> WorkItemAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var item = await db.Set<WorkItem>().AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        if (item is null)
+        {
+            return null;
+        }
+
+        var automation = await db.Set<Automation>().AsNoTracking().Where(a => a.Id == item.AutomationId).Select(a => new { a.Name, a.Kind }).FirstAsync(cancellationToken);
+        var decisions = await db.Set<DecisionRecord>().AsNoTracking().Where(d => d.WorkItemId == id).OrderBy(d => d.At).ThenBy(d => d.Id).ToListAsync(cancellationToken);
+
+        // An item's effects carry its key: the automation's id, the item's source key, and a suffix per effect.
+        var keyPrefix = $"{item.AutomationId:N}:{item.SourceKey}";
+        var effects = await db.Set<Effect>().AsNoTracking()
+            .Where(e => e.AutomationId == item.AutomationId && (e.IdempotencyKey == keyPrefix || e.IdempotencyKey.StartsWith(keyPrefix + ":")))
+            .OrderBy(e => e.At).ToListAsync(cancellationToken);
+        var escalation = await db.Set<Escalation>().AsNoTracking().Where(e => e.WorkItemId == id).OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        return new WorkItemDetail(View(item), automation.Name, automation.Kind, item.Payload, decisions, effects, escalation);
+    }
+
+    /// <summary>Where the original file of a work item is kept, when it is a file the portal holds.</summary>
+    public async Task<string?> OriginalFileAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var path = await db.Set<WorkItem>().Where(w => w.Id == id).Select(w => w.OriginalRef).FirstOrDefaultAsync(cancellationToken);
+        return path is not null && Path.IsPathFullyQualified(path) && File.Exists(path) ? path : null;
+    }
+
     public async Task<IReadOnlyList<AlertView>> AlertsAsync(bool openOnly, CancellationToken cancellationToken = default)
     {
         var query = db.Set<Alert>().AsNoTracking();
@@ -112,7 +169,7 @@ public sealed class AutomationQueries(PortalDbContext db)
     {
         ArgumentNullException.ThrowIfNull(w);
         return new WorkItemView(w.Id, w.AutomationId, w.SourceKey, w.Lane, w.Status, w.Decision, w.ReasonList, w.SummaryReference, w.SummaryParty, w.SummaryPartyId,
-            w.SummaryAmount, w.SummaryCurrency, w.SummaryType, w.OriginalRef, w.Error, w.ReceivedAt, w.CompletedAt, w.ProcessingMs, w.RunId, w.LastRunId);
+            w.SummaryAmount, w.SummaryCurrency, w.SummaryType, w.OriginalRef, w.Error, w.ReceivedAt, w.CompletedAt, w.ProcessingMs, w.RunId, w.LastRunId, w.SummaryDate);
     }
 
     private static (int Page, int PageSize) Normalise(int page, int pageSize) => (Math.Max(page, 1), Math.Clamp(pageSize, 1, MaxPageSize));

@@ -1,5 +1,6 @@
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
+using AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
 using AutomationPortal.Web.Features.Automations.Kinds.Sample;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
@@ -22,12 +23,17 @@ public static class AutomationsModule
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section);
         services.AddSingleton<IAutomationKind, SampleInboxKind>();
+        services.AddSingleton<IAutomationKind, InvoiceIntakeKind>();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(WebhookPoster.ClientName);
+        services.AddSingleton<WebhookPoster>();
         services.AddSingleton<AutomationKindCatalog>();
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
         services.AddScoped<AutomationEngine>();
         services.AddScoped<AutomationService>();
         services.AddScoped<AutomationQueries>();
+        services.AddScoped<InvoiceIntakeService>();
         services.AddScoped<IStartupTask, ReconcileSchedulesTask>();
         services.AddScoped<IStartupTask, AutomationsDemoTask>();
 
@@ -78,6 +84,36 @@ public static class AutomationsModule
         read.MapGet("/work-items", async (Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, int? page, int? pageSize, AutomationQueries queries, CancellationToken ct) =>
             TypedResults.Ok(await queries.WorkItemsAsync(automationId, status, reason, runId, page ?? 1, pageSize ?? 50, ct)))
             .WithSummary("Work items, newest first. page counts from 1; pageSize up to 500.");
+        read.MapGet("/work-items/{id:guid}", async Task<Results<Ok<WorkItemDetail>, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
+            await queries.WorkItemAsync(id, ct) is { } item ? TypedResults.Ok(item) : TypedResults.NotFound())
+            .WithSummary("A work item with its payload (for invoices: the invoice, its verification and the duplicate evidence), decisions, escalation and effects.");
+        read.MapGet("/work-items/{id:guid}/original", async Task<Results<PhysicalFileHttpResult, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
+            await queries.OriginalFileAsync(id, ct) is { } path
+                ? TypedResults.PhysicalFile(path, "application/octet-stream", InvoiceIntakeService.SafeName(Path.GetFileName(path)))
+                : TypedResults.NotFound())
+            .WithSummary("Downloads the original file of a work item, as it arrived.");
+        read.MapPost("/automations/{id:guid}/items", async (Guid id, HttpRequest request, InvoiceIntakeService intake, CancellationToken ct) =>
+            {
+                var files = new List<IntakeFile>();
+                if (request.HasFormContentType)
+                {
+                    var form = await request.ReadFormAsync(ct);
+                    files.AddRange(form.Files.Select(f => new IntakeFile(f.FileName, f.OpenReadStream())));
+                }
+                else
+                {
+                    var name = request.Headers["X-File-Name"].FirstOrDefault() ?? request.Query["fileName"].FirstOrDefault() ?? $"upload-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+                    files.Add(new IntakeFile(name, request.Body));
+                }
+
+                var result = await intake.AcceptAsync(id, files, ct);
+                return result.Files.Any(f => f.WorkItemId is not null)
+                    ? Results.Ok(result)
+                    : Results.Json(result, statusCode: result.RunId is null ? StatusCodes.Status400BadRequest : StatusCodes.Status202Accepted);
+            })
+            .DisableAntiforgery()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(IntakeRequestLimit))
+            .WithSummary("Hands files to an invoice-intake automation: a multipart form with one or more files, or one file as the raw body (name in X-File-Name). Answers with each file's work item id, or its error, once the run that reads them has finished.");
         read.MapGet("/alerts", async (bool? open, AutomationQueries queries, CancellationToken ct) => TypedResults.Ok(await queries.AlertsAsync(open ?? true, ct)));
 
         admin.MapPost("/automations", async (AutomationRequest request, AutomationService service, CancellationToken ct) =>
@@ -104,6 +140,9 @@ public static class AutomationsModule
         });
         return api;
     }
+
+    /// <summary>The largest intake request: several files, each within its automation's maxFileBytes.</summary>
+    public const long IntakeRequestLimit = 512L * 1024 * 1024;
 
     private static async ValueTask<object?> TranslateErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -27,6 +27,22 @@ public sealed class PortalDatabase
 
     public string DataFolder => Path.GetDirectoryName(FilePath)!;
 
+    /// <summary>
+    /// A plain ADO.NET connection for hot paths that write many rows, with the same settings as EF Core's
+    /// (busy timeout, synchronous NORMAL, foreign keys) and <paramref name="extraPragmas"/> after them.
+    /// </summary>
+    public async Task<Microsoft.Data.Sqlite.SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken, string extraPragmas = "")
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragmas = connection.CreateCommand();
+#pragma warning disable CA2100 // constant text
+        pragmas.CommandText = SqliteConnectionInterceptor.Pragmas + " " + extraPragmas;
+#pragma warning restore CA2100
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
     /// <summary>The database of this app, resolved once and registered; features that configure against it share it.</summary>
     public static PortalDatabase For(WebApplicationBuilder builder)
     {

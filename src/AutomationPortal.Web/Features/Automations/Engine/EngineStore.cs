@@ -15,7 +15,7 @@ internal sealed class EngineStore : IAsyncDisposable
     [
         "Id", "AutomationId", "Lane", "SourceKey", "RunId", "LastRunId", "Status", "Decision", "ReasonCodes", "Payload", "OriginalRef",
         "Error", "ActionAttempts", "ReceivedAt", "DecidedAt", "CompletedAt", "ProcessingMs", "SummaryReference", "SummaryParty",
-        "SummaryPartyId", "SummaryAmount", "SummaryCurrency", "SummaryType",
+        "SummaryPartyId", "SummaryAmount", "SummaryCurrency", "SummaryType", "SummaryDate", "ContentKey",
     ];
 
     private static readonly string[] DecisionColumns =
@@ -50,15 +50,11 @@ internal sealed class EngineStore : IAsyncDisposable
     public static async Task<EngineStore> OpenAsync(PortalDatabase database, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var connection = new SqliteConnection(database.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragmas = connection.CreateCommand();
         // A larger page cache keeps a chunk's index pages in memory until the commit writes them once. The engine
         // writes each item with its decision, escalation and effects in one transaction, built together, so the
         // foreign-key probes SQLite would add per row check nothing here; every other connection keeps them on. The
         // WAL is checkpointed in the background (WalCheckpointer), not in the middle of a chunk.
-        pragmas.CommandText = SqliteConnectionInterceptor.Pragmas + " PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0;";
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        var connection = await database.OpenConnectionAsync(cancellationToken, "PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0;");
         return new EngineStore(connection);
     }
 
@@ -102,7 +98,7 @@ internal sealed class EngineStore : IAsyncDisposable
                 .Text(decision.Decision).Text(reasons).Text(row.Payload).Text(row.OriginalRef).Text(Truncate(row.Error, 4000)).Number(row.ActionAttempts)
                 .Time(row.ReceivedAt).Time(row.DecidedAt).Time(row.CompletedAt).Real(row.ProcessingMs)
                 .Text(Truncate(summary?.Reference, 200)).Text(Truncate(summary?.Party, 300)).Text(Truncate(summary?.PartyId, 200))
-                .Amount(summary?.Amount).Text(summary?.Currency).Text(summary?.Type).EndRow();
+                .Amount(summary?.Amount).Text(summary?.Currency).Text(summary?.Type).Text(DateText(summary?.Date)).Text(summary?.ContentKey).EndRow();
             _decisions.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(runText).Time(row.DecidedAt).Text(decidedBy).Id(null).Text(null)
                 .Text(decision.Decision).Text(reasons).Text(Truncate(decision.Note, 4000)).Text(NoMinutes).EndRow();
             if (row.Status == WorkItemStatus.Escalated)
@@ -164,7 +160,7 @@ internal sealed class EngineStore : IAsyncDisposable
         await using var command = _connection.CreateCommand();
         command.CommandText = """
             SELECT "Id", "SourceKey", "Payload", "Decision", "ReasonCodes" FROM "WorkItems"
-            WHERE "AutomationId" = $a AND "Lane" = 'Live' AND "Status" IN ('AwaitingAction', 'ActionFailed') AND "ActionAttempts" < $max
+            WHERE "AutomationId" = $a AND "Lane" = 'Live' AND "Status" IN ('AwaitingAction', 'PostingFailed') AND "ActionAttempts" < $max
             ORDER BY "ReceivedAt" LIMIT 1000
             """;
         command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
@@ -194,7 +190,7 @@ internal sealed class EngineStore : IAsyncDisposable
                 UPDATE "WorkItems" SET "Status" = $status, "Error" = $error, "ActionAttempts" = "ActionAttempts" + $attempts,
                     "LastRunId" = $run, "CompletedAt" = $completed WHERE "Id" = $id
                 """;
-            command.Parameters.AddWithValue("$status", (outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed).ToString());
+            command.Parameters.AddWithValue("$status", (outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed).ToString());
             command.Parameters.AddWithValue("$error", BatchInserter.ToDb(Truncate(outcome.Error, 4000)));
             command.Parameters.AddWithValue("$attempts", outcome.Attempts);
             command.Parameters.AddWithValue("$run", BatchInserter.ToDb(runId));
@@ -245,9 +241,12 @@ internal sealed class EngineStore : IAsyncDisposable
         WorkItemStatus.Done => nameof(WorkItemStatus.Done),
         WorkItemStatus.Escalated => nameof(WorkItemStatus.Escalated),
         WorkItemStatus.Quarantined => nameof(WorkItemStatus.Quarantined),
-        WorkItemStatus.ActionFailed => nameof(WorkItemStatus.ActionFailed),
+        WorkItemStatus.PostingFailed => nameof(WorkItemStatus.PostingFailed),
         _ => nameof(WorkItemStatus.AwaitingAction),
     };
+
+    /// <summary>As EF Core stores a DateOnly in SQLite: yyyy-MM-dd.</summary>
+    private static string? DateText(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 }

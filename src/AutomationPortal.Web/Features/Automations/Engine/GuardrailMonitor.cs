@@ -23,7 +23,7 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider t
         if (limits.FailureRateWindow > 0 && latestItems.Count >= limits.FailureRateWindow)
         {
             var window = latestItems.Take(limits.FailureRateWindow).ToList();
-            var failed = window.Count(s => s is WorkItemStatus.Quarantined or WorkItemStatus.ActionFailed);
+            var failed = window.Count(s => s is WorkItemStatus.Quarantined or WorkItemStatus.PostingFailed);
             var rate = (decimal)failed / window.Count;
             if (rate > limits.MaxFailureRate)
             {

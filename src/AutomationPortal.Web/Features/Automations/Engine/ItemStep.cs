@@ -66,7 +66,7 @@ internal sealed class ItemStep(
             PreparedItem prepared;
             try
             {
-                prepared = kindRun.Prepare(item);
+                prepared = kindRun.Prepare(item, row.Id);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -100,7 +100,7 @@ internal sealed class ItemStep(
             else if (decision.Act && lane == Lane.Live)
             {
                 var outcome = await ActAsync(row.Id, item.Key, prepared, decision, cancellationToken);
-                row.Status = outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed;
+                row.Status = outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed;
                 row.Error = outcome.Error;
                 row.ActionAttempts = outcome.Attempts;
                 foreach (var effect in outcome.Effects)
@@ -174,7 +174,7 @@ internal sealed class ItemStep(
             var decision = new ItemDecision(item.Decision, item.ReasonCodes, Escalate: false, Act: true);
             var outcome = await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
             await store.CompleteRetryAsync(automationId, runId, item.Id, outcome, Now, cancellationToken);
-            Remember(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed);
+            Remember(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed);
             if (outcome.Error is null)
             {
                 counters.Done++;

@@ -35,9 +35,10 @@ public interface IKindRun : IAsyncDisposable
 
     /// <summary>
     /// Reads an item into the kind's model. Throw <see cref="ItemRejectedException"/> for input that can never
-    /// be processed: the engine quarantines it with the message and keeps the original.
+    /// be processed: the engine quarantines it with the message and keeps the original. <paramref name="workItemId"/>
+    /// is the id the item will be stored under, for kinds that remember items within a run.
     /// </summary>
-    PreparedItem Prepare(SourceItem item);
+    PreparedItem Prepare(SourceItem item, Guid workItemId);
 
     /// <summary>Brings back a prepared item from its stored payload, to retry its action in a later run.</summary>
     PreparedItem Restore(string payload);
@@ -78,7 +79,9 @@ public sealed record ItemSummary(
     string? PartyId = null,
     decimal? Amount = null,
     string? Currency = null,
-    string? Type = null);
+    string? Type = null,
+    DateOnly? Date = null,
+    string? ContentKey = null);
 
 /// <summary>A decision with machine-readable reason codes. <see cref="Act"/> asks for the act step.</summary>
 public sealed record ItemDecision(string Decision, IReadOnlyList<string> ReasonCodes, bool Escalate, bool Act, string? Note = null)

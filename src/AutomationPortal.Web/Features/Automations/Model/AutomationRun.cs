@@ -9,6 +9,8 @@ public enum RunTrigger
     Schedule,
     Manual,
     Recovery,
+    /// <summary>Started by files given through the upload page or the intake API.</summary>
+    Upload,
 }
 
 /// <summary>Stamped from the automation's state when the run starts. Only Pilot and Production count towards ROI.</summary>

@@ -19,8 +19,8 @@ public enum WorkItemStatus
     Done,
     /// <summary>Handed to a person.</summary>
     Escalated,
-    /// <summary>The action failed after its retries; later runs try again.</summary>
-    ActionFailed,
+    /// <summary>Posting (the act step: an export, a webhook call) failed after its retries; later runs try again.</summary>
+    PostingFailed,
     /// <summary>The input could not be read; the original is kept with the reason.</summary>
     Quarantined,
 }
@@ -81,6 +81,12 @@ public sealed class WorkItem : IEngineRecord
     public string? SummaryCurrency { get; set; }
 
     public string? SummaryType { get; set; }
+
+    /// <summary>The document's own date (for invoices the issue date).</summary>
+    public DateOnly? SummaryDate { get; set; }
+
+    /// <summary>A fingerprint of the item's normalised content, the same for the same document in another file format.</summary>
+    public string? ContentKey { get; set; }
 
     public IReadOnlyList<string> ReasonList => ReasonCodes.Length == 0 ? [] : ReasonCodes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
@@ -154,6 +160,8 @@ public enum EffectStatus
 {
     Applied,
     Compensated,
+    /// <summary>Recorded before it is carried out (a run's export file); confirmed as Applied once the file is complete.</summary>
+    Pending,
 }
 
 /// <summary>What an act step did (an export line, a webhook post), recorded once per idempotency key.</summary>
@@ -200,6 +208,7 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
         builder.Property(w => w.SummaryPartyId).HasMaxLength(200);
         builder.Property(w => w.SummaryCurrency).HasMaxLength(3);
         builder.Property(w => w.SummaryType).HasMaxLength(32);
+        builder.Property(w => w.ContentKey).HasMaxLength(64);
         builder.Ignore(w => w.ReasonList);
         builder.HasOne<Automation>().WithMany().HasForeignKey(w => w.AutomationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(w => new { w.AutomationId, w.Lane, w.SourceKey }).IsUnique();

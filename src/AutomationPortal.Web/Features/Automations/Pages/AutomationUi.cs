@@ -30,7 +30,7 @@ public static class AutomationUi
     {
         WorkItemStatus.Done => Color.Success,
         WorkItemStatus.Escalated => Color.Warning,
-        WorkItemStatus.Quarantined or WorkItemStatus.ActionFailed => Color.Error,
+        WorkItemStatus.Quarantined or WorkItemStatus.PostingFailed => Color.Error,
         _ => Color.Info,
     };
 

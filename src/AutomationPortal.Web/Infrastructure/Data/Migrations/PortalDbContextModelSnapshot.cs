@@ -531,6 +531,10 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ContentKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("TEXT");
 
@@ -587,6 +591,9 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.Property<string>("SummaryCurrency")
                         .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("SummaryDate")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SummaryParty")

@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Infrastructure.Files;
 
 namespace AutomationPortal.Web.Features.Automations.Kinds.Sample;
 
@@ -67,28 +67,19 @@ public sealed class SampleInboxKind : IAutomationKind
     /// <summary>The item: its name (the file name, or the generated key) and its value.</summary>
     internal sealed record Number(string Key, decimal Value);
 
+    private static InboxFolder Folder(string inbox) => new(inbox, InboxFolder.Beside(inbox, "archive"), InboxFolder.Beside(inbox, "quarantine"));
+
     private sealed class Run(KindRunContext context) : IKindRun
     {
         private readonly SampleInboxSettings _settings = (SampleInboxSettings)context.Settings;
-        private readonly string _inbox = KindSettings.FullPath(((SampleInboxSettings)context.Settings).InboxPath, context.DataFolder);
+        private readonly InboxFolder _folder = Folder(KindSettings.FullPath(((SampleInboxSettings)context.Settings).InboxPath, context.DataFolder));
         private readonly string _outbox = KindSettings.FullPath(((SampleInboxSettings)context.Settings).OutboxPath, context.DataFolder);
 
         public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            Directory.CreateDirectory(_inbox);
-            var settledBefore = DateTime.UtcNow.AddSeconds(-_settings.SettleSeconds);
-            foreach (var file in Directory.EnumerateFiles(_inbox).Order(StringComparer.Ordinal))
+            await foreach (var file in _folder.ReadSettledAsync(TimeSpan.FromSeconds(_settings.SettleSeconds), long.MaxValue, m => context.Log(LogLevelName.Info, m), cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var info = new FileInfo(file);
-                if (info.LastWriteTimeUtc > settledBefore)
-                {
-                    context.Log(LogLevelName.Info, $"{info.Name} is still being written; it waits for the next run.");
-                    continue;
-                }
-
-                var content = await File.ReadAllBytesAsync(file, cancellationToken);
-                yield return new SourceItem(Convert.ToHexStringLower(SHA256.HashData(content))[..32], file, content) { SourceState = file };
+                yield return new SourceItem(file.Key[..32], file.Path, file.Content) { SourceState = file.Path };
             }
 
             for (var i = 0; i < _settings.GenerateItems; i++)
@@ -97,7 +88,7 @@ public sealed class SampleInboxKind : IAutomationKind
             }
         }
 
-        public PreparedItem Prepare(SourceItem item)
+        public PreparedItem Prepare(SourceItem item, Guid workItemId)
         {
             if (_settings.DelayMs > 0)
             {
@@ -159,46 +150,10 @@ public sealed class SampleInboxKind : IAutomationKind
 
         public Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public async Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken)
-        {
-            if (item.SourceState is not string file || !File.Exists(file))
-            {
-                return null;
-            }
-
-            var parent = Path.GetDirectoryName(_inbox.TrimEnd(Path.DirectorySeparatorChar))!;
-            var folder = Path.Combine(parent, outcome == SourceOutcome.Quarantined ? "quarantine" : "archive");
-            Directory.CreateDirectory(folder);
-            var target = FreeName(Path.Combine(folder, Path.GetFileName(file)));
-            File.Move(file, target);
-            if (outcome == SourceOutcome.Quarantined)
-            {
-                await File.WriteAllTextAsync(target + ".error.txt", $"{reason}{Environment.NewLine}", cancellationToken);
-            }
-
-            return target;
-        }
+        public Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken) =>
+            item.SourceState is string file ? _folder.MoveAsync(file, outcome, reason, cancellationToken) : Task.FromResult<string?>(null);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private static string FreeName(string path)
-        {
-            if (!File.Exists(path))
-            {
-                return path;
-            }
-
-            var stem = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path));
-            var extension = Path.GetExtension(path);
-            for (var n = 1; ; n++)
-            {
-                var candidate = $"{stem} ({n}){extension}";
-                if (!File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
     }
 }
 

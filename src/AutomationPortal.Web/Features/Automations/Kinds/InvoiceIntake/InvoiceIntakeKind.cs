@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AutomationPortal.Web.Features.Automations.Engine;
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.Invoices;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Files;
+
+namespace AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
+
+/// <summary>
+/// Invoice intake: reads e-invoices from a watched folder (and from uploads), verifies them, checks them against
+/// every invoice seen before for duplicates and risks, approves the clean ones and escalates the rest with their
+/// reasons and evidence; approved invoices are posted to accounting by the run's export CSV and, when set, a webhook.
+/// </summary>
+public sealed class InvoiceIntakeKind : IAutomationKind
+{
+    public const string KindKey = "invoice-intake";
+
+    /// <summary>The folder beside the inbox that uploads (page and API) are written into, whole, before a run reads them.</summary>
+    public const string UploadsFolder = "uploads";
+
+    public string Key => KindKey;
+
+    public string DisplayName => "Invoice intake";
+
+    public string Description => "Reads e-invoices (UBL, CII, CSV, JSON) from a folder, uploads and the API; verifies them, catches duplicates and unusual amounts, posts clean invoices to accounting (export CSV, webhook) and escalates the rest with evidence.";
+
+    public Type SettingsType => typeof(InvoiceIntakeSettings);
+
+    public IEnumerable<SettingsError> Validate(object settings, KindValidationContext context)
+    {
+        var s = (InvoiceIntakeSettings)settings;
+        var errors = new List<SettingsError>();
+        var inbox = KindSettings.ResolveFolder("inboxPath", s.InboxPath, context, errors);
+        if (!string.IsNullOrWhiteSpace(s.ArchivePath))
+        {
+            KindSettings.ResolveFolder("archivePath", s.ArchivePath, context, errors);
+        }
+
+        if (!string.IsNullOrWhiteSpace(s.QuarantinePath))
+        {
+            KindSettings.ResolveFolder("quarantinePath", s.QuarantinePath, context, errors);
+        }
+
+        KindSettings.ResolveFolder("outboxPath", s.OutboxPath, context, errors);
+        if (inbox is not null)
+        {
+            foreach (var (field, sibling) in new[] { ("archivePath", "archive"), ("quarantinePath", "quarantine") })
+            {
+                // The default folders sit beside the inbox: that parent must be allowed too.
+                var value = field == "archivePath" ? s.ArchivePath : s.QuarantinePath;
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    KindSettings.ResolveFolder(field, InboxFolder.Beside(inbox, sibling), context, errors);
+                }
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(s.WebhookUrl) &&
+            (!Uri.TryCreate(s.WebhookUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        {
+            errors.Add(new SettingsError("webhookUrl", "Give an absolute http or https address, such as https://accounting.example.com/hooks/invoices."));
+        }
+
+        foreach (var (currency, threshold) in s.ReviewThresholds)
+        {
+            if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+            {
+                errors.Add(new SettingsError($"reviewThresholds.{currency}", "Use an ISO 4217 currency code in capitals, such as EUR."));
+            }
+            else if (threshold < 0)
+            {
+                errors.Add(new SettingsError($"reviewThresholds.{currency}", "A threshold cannot be negative."));
+            }
+        }
+
+        return errors;
+    }
+
+    public IKindRun Start(KindRunContext context) => new Run(context);
+
+    /// <summary>The folders of an automation's settings, resolved against the data folder.</summary>
+    public static (InboxFolder Folder, string Uploads, string Outbox) Folders(InvoiceIntakeSettings settings, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var inbox = KindSettings.FullPath(settings.InboxPath, dataFolder);
+        var archive = string.IsNullOrWhiteSpace(settings.ArchivePath) ? InboxFolder.Beside(inbox, "archive") : KindSettings.FullPath(settings.ArchivePath, dataFolder);
+        var quarantine = string.IsNullOrWhiteSpace(settings.QuarantinePath) ? InboxFolder.Beside(inbox, "quarantine") : KindSettings.FullPath(settings.QuarantinePath, dataFolder);
+        return (new InboxFolder(inbox, archive, quarantine), InboxFolder.Beside(inbox, UploadsFolder), KindSettings.FullPath(settings.OutboxPath, dataFolder));
+    }
+
+    /// <summary>The pure decision: verification findings and history checks, the new-supplier flag and the threshold.</summary>
+    public static ItemDecision Decide(InvoiceDocument document, InvoiceIntakeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(settings);
+        var reasons = new List<string>();
+        foreach (var check in document.Checks)
+        {
+            if (check.Code != "new-supplier" || settings.FlagNewSuppliers)
+            {
+                reasons.Add(check.Code);
+            }
+        }
+
+        var threshold = document.Invoice.Currency is { } currency && settings.ReviewThresholds.TryGetValue(currency, out var own) ? own : settings.ReviewThreshold;
+        if (document.SignedPayable > threshold)
+        {
+            reasons.Add("over-threshold");
+        }
+
+        reasons.AddRange(document.Findings.Select(f => f.Code));
+        return reasons.Count == 0 ? ItemDecision.Approve() : ItemDecision.EscalateFor([.. reasons.Distinct()]);
+    }
+
+    private sealed class Run(KindRunContext context) : IKindRun
+    {
+        private readonly InvoiceIntakeSettings _settings = (InvoiceIntakeSettings)context.Settings;
+        private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder);
+        private readonly PortalDatabase _database = context.Services.GetRequiredService<PortalDatabase>();
+        private readonly Dictionary<Guid, InvoiceDocument> _prepared = [];
+        private InvoiceHistory? _history;
+
+        public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            _history = await LoadHistoryAsync(cancellationToken);
+            context.Log(LogLevelName.Info, $"{_history.Count} earlier invoice(s) known to the duplicate checks.");
+
+            // Uploads are written whole under a temporary name and renamed: complete the moment they appear.
+            var uploads = new InboxFolder(_folders.Uploads, _folders.Folder.Archive, _folders.Folder.Quarantine);
+            await foreach (var file in uploads.ReadSettledAsync(TimeSpan.Zero, _settings.MaxFileBytes, Waiting, cancellationToken))
+            {
+                yield return Item(file);
+            }
+
+            await foreach (var file in _folders.Folder.ReadSettledAsync(TimeSpan.FromSeconds(2), _settings.MaxFileBytes, Waiting, cancellationToken))
+            {
+                yield return Item(file);
+            }
+        }
+
+        public PreparedItem Prepare(SourceItem item, Guid workItemId)
+        {
+            var file = (InboxFile?)item.SourceState;
+            var name = file is null ? item.OriginalRef ?? item.Key : Path.GetFileName(file.Path);
+            if (file is { TooLarge: true })
+            {
+                throw new ItemRejectedException($"The file has {file.Length:N0} bytes; this automation reads files up to {_settings.MaxFileBytes:N0} bytes (maxFileBytes).");
+            }
+
+            Invoice invoice;
+            try
+            {
+                invoice = InvoiceReader.Read(new MemoryStream(item.Content.ToArray(), writable: false), new InvoiceReaderOptions { MaxBytes = _settings.MaxFileBytes });
+            }
+            catch (InvoiceReadException e)
+            {
+                throw new ItemRejectedException($"{name}: {e.Message}");
+            }
+
+            var findings = InvoiceVerifier.Verify(invoice);
+            var supplierKey = invoice.Supplier.Identity;
+            var contentKey = InvoiceHistory.ContentKey(invoice);
+            var signed = InvoiceDocument.CountedAmount(invoice);
+            var self = new InvoiceEvidence(workItemId, context.AutomationId, invoice.Number, invoice.Supplier.Name, invoice.DocumentType.ToString(),
+                invoice.IssueDate, signed, invoice.Currency, DateTime.UtcNow);
+            var history = _history ?? new InvoiceHistory();
+            var checks = history.Check(supplierKey, contentKey, self, _settings.UnusualFactor, _settings.UnusualHistory);
+            history.Add(supplierKey, contentKey, self);
+
+            var document = new InvoiceDocument(name, item.Content.Length, invoice, supplierKey, signed, contentKey, findings, checks);
+            _prepared[workItemId] = document;
+            return Prepared(document, JsonSerializer.Serialize(document, InvoiceIntakeJson.Default.InvoiceDocument));
+        }
+
+        public PreparedItem Restore(string payload) =>
+            Prepared(JsonSerializer.Deserialize(payload, InvoiceIntakeJson.Default.InvoiceDocument)!, payload);
+
+        public ItemDecision Decide(PreparedItem item, DecisionContext decision) =>
+            InvoiceIntakeKind.Decide((InvoiceDocument)item.Model, (InvoiceIntakeSettings)decision.Settings);
+
+        public async Task ActAsync(ActionContext action, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(_settings.WebhookUrl))
+            {
+                // Posting is the run's export file (CompleteAsync), recorded line by line in the ledger.
+                return;
+            }
+
+            var key = $"{action.IdempotencyKey}:webhook";
+            if (await AlreadyPostedAsync(key, cancellationToken))
+            {
+                return;
+            }
+
+            var document = (InvoiceDocument)item.Model;
+            var body = JsonSerializer.SerializeToUtf8Bytes(document.Posting(action.WorkItemId, action.IdempotencyKey), InvoiceIntakeJson.Default.InvoicePosting);
+            var poster = context.Services.GetRequiredService<WebhookPoster>();
+            var status = await poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken);
+            action.Record("webhook-post", _settings.WebhookUrl, $"HTTP {status.ToString(CultureInfo.InvariantCulture)}", keySuffix: "webhook");
+        }
+
+        public async Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken)
+        {
+            var export = new InvoiceExport(_database, context.AutomationId, _folders.Outbox);
+            var result = await export.RunAsync(completion.RunId, DateTime.UtcNow, _prepared, cancellationToken);
+            if (result.Repaired > 0)
+            {
+                context.Log(LogLevelName.Warning, $"{result.Repaired} export file(s) an interrupted run had recorded were completed from the ledger.");
+            }
+
+            context.Log(LogLevelName.Info, result.File is null
+                ? "Nothing new to export: no approved invoice is waiting for accounting."
+                : $"Exported {result.Lines} invoice(s) to {Path.GetFileName(result.File)}.");
+        }
+
+        public Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken) =>
+            item.SourceState is InboxFile file ? _folders.Folder.MoveAsync(file.Path, outcome, reason, cancellationToken) : Task.FromResult<string?>(null);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static SourceItem Item(InboxFile file) => new(file.Key, file.Path, file.Content) { SourceState = file };
+
+        private void Waiting(string message) => context.Log(LogLevelName.Info, message);
+
+        private static PreparedItem Prepared(InvoiceDocument document, string payload)
+        {
+            var invoice = document.Invoice;
+            return new PreparedItem(document, payload, new ItemSummary(
+                Reference: invoice.Number,
+                Party: invoice.Supplier.Name,
+                PartyId: document.SupplierKey,
+                Amount: document.SignedPayable,
+                Currency: invoice.Currency,
+                Type: document.DocumentType,
+                Date: invoice.IssueDate,
+                ContentKey: document.ContentKey));
+        }
+
+        private async Task<bool> AlreadyPostedAsync(string key, CancellationToken cancellationToken)
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+            await using var query = connection.CreateCommand();
+            query.CommandText = "SELECT 1 FROM \"Effects\" WHERE \"AutomationId\" = $a AND \"IdempotencyKey\" = $k";
+            query.Parameters.AddWithValue("$a", BatchInserter.ToDb(context.AutomationId));
+            query.Parameters.AddWithValue("$k", key);
+            return await query.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+
+        /// <summary>
+        /// Every invoice of every invoice-intake automation, except quarantined files. A live run compares with live
+        /// invoices only (a shadow result is not a real invoice); a shadow run with both.
+        /// </summary>
+        private async Task<InvoiceHistory> LoadHistoryAsync(CancellationToken cancellationToken)
+        {
+            var history = new InvoiceHistory();
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+            await using var query = connection.CreateCommand();
+            query.CommandText = """
+                SELECT w."Id", w."AutomationId", w."SummaryReference", w."SummaryParty", w."SummaryPartyId", w."SummaryType",
+                       w."SummaryAmount", w."SummaryCurrency", w."SummaryDate", w."ContentKey", w."ReceivedAt"
+                FROM "WorkItems" w JOIN "Automations" a ON a."Id" = w."AutomationId"
+                WHERE a."Kind" = $kind AND w."Status" <> 'Quarantined' AND (w."Lane" = 'Live' OR $shadow = 1)
+                ORDER BY w."ReceivedAt", w."Id"
+                """;
+            query.Parameters.AddWithValue("$kind", KindKey);
+            query.Parameters.AddWithValue("$shadow", context.Mode is RunMode.Shadow or RunMode.Test ? 1 : 0);
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                history.Add(
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(9) ? null : reader.GetString(9),
+                    new InvoiceEvidence(
+                        Guid.Parse(reader.GetString(0)),
+                        Guid.Parse(reader.GetString(1)),
+                        reader.IsDBNull(2) ? null : reader.GetString(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.IsDBNull(5) ? nameof(InvoiceDocumentType.Invoice) : reader.GetString(5),
+                        reader.IsDBNull(8) ? null : DateOnly.ParseExact(reader.GetString(8), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        reader.IsDBNull(6) ? null : decimal.Parse(reader.GetString(6), NumberStyles.Number, CultureInfo.InvariantCulture),
+                        reader.IsDBNull(7) ? null : reader.GetString(7),
+                        DateTime.SpecifyKind(DateTime.Parse(reader.GetString(10), CultureInfo.InvariantCulture), DateTimeKind.Utc)));
+            }
+
+            return history;
+        }
+    }
+}

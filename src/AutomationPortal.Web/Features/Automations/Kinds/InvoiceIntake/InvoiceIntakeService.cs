@@ -1,0 +1,190 @@
+using System.Security.Cryptography;
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.Automations.Scheduling;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Files;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
+
+/// <summary>A file given to an automation through the upload page or the intake API.</summary>
+public sealed record IntakeFile(string FileName, Stream Content);
+
+/// <summary>What became of one file: its work item (with status and reasons), or why it was not taken.</summary>
+public sealed record IntakeFileResult(string FileName, Guid? WorkItemId, WorkItemStatus? Status, IReadOnlyList<string> ReasonCodes, string? Error);
+
+public sealed record IntakeResponse(Guid? RunId, RunStatus? RunStatus, IReadOnlyList<IntakeFileResult> Files);
+
+/// <summary>
+/// Takes files for an invoice-intake automation: each is written whole into the uploads folder beside the inbox
+/// (temporary name, then renamed, so a run never sees half a file), then a run reads them at once; the answer
+/// waits for that run and gives each file's work item. The same bytes twice give the same work item.
+/// </summary>
+public sealed class InvoiceIntakeService(
+    PortalDbContext db,
+    PortalDatabase database,
+    AutomationKindCatalog catalog,
+    AutomationScheduler scheduler,
+    CurrentActor currentActor,
+    TimeProvider time)
+{
+    /// <summary>How long an upload waits for its run before it answers with what is known.</summary>
+    public static TimeSpan WaitForRun { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The size limit of an automation's files (its maxFileBytes), for the upload page.</summary>
+    public async Task<long> MaxFileBytesAsync(Guid automationId, CancellationToken cancellationToken = default) =>
+        (await SettingsAsync(automationId, cancellationToken)).Settings.MaxFileBytes;
+
+    public async Task<IntakeResponse> AcceptAsync(Guid automationId, IReadOnlyList<IntakeFile> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var actor = await currentActor.GetAsync();
+        if (!actor.Has(Role.Agent) && !actor.Has(Role.Manager) && !actor.Has(Role.Admin))
+        {
+            throw new ForbiddenException("Only signed-in team members can hand files to an automation.");
+        }
+
+        if (files.Count == 0)
+        {
+            throw AutomationValidationException.For("files", "Give at least one file: a multipart form with files, or the file itself as the request body.");
+        }
+
+        var (automation, settings) = await SettingsAsync(automationId, cancellationToken);
+        var (_, uploads, _) = InvoiceIntakeKind.Folders(settings, database.DataFolder);
+        var staging = Path.Combine(uploads, ".incoming");
+        Directory.CreateDirectory(staging);
+
+        var results = new IntakeFileResult?[files.Count];
+        var saved = new List<(int Index, string Key)>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            var name = SafeName(file.FileName);
+            var temp = Path.Combine(staging, $"{Guid.NewGuid():N}.part");
+            try
+            {
+                var (length, key) = await CopyLimitedAsync(file.Content, temp, settings.MaxFileBytes, cancellationToken);
+                if (length > settings.MaxFileBytes)
+                {
+                    File.Delete(temp);
+                    results[i] = Refused(name, $"{name} is larger than this automation's limit of {Size(settings.MaxFileBytes)} (maxFileBytes); it was not taken.");
+                    continue;
+                }
+
+                if (length == 0)
+                {
+                    File.Delete(temp);
+                    results[i] = Refused(name, $"{name} is empty.");
+                    continue;
+                }
+
+                File.Move(temp, InboxFolder.FreeName(Path.Combine(uploads, name)));
+                saved.Add((i, key));
+            }
+            catch (IOException e)
+            {
+                results[i] = Refused(name, $"{name} could not be stored: {e.Message}");
+            }
+        }
+
+        if (saved.Count == 0)
+        {
+            return new IntakeResponse(null, null, results.Select(r => r!).ToList());
+        }
+
+        var run = new AutomationRun { AutomationId = automation.Id, Trigger = RunTrigger.Upload, QueuedAt = time.GetUtcNow().UtcDateTime, RequestedBy = actor.Name };
+        db.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        await scheduler.TriggerNowAsync(automation.Id, run.Id, cancellationToken);
+        var status = await WaitAsync(run.Id, cancellationToken);
+
+        var keys = saved.Select(s => s.Key).Distinct().ToList();
+        var lane = await db.Set<AutomationRun>().Where(r => r.Id == run.Id).Select(r => r.Mode).FirstAsync(cancellationToken) is RunMode.Shadow or RunMode.Test ? Lane.Shadow : Lane.Live;
+        var items = await db.Set<WorkItem>().AsNoTracking()
+            .Where(w => w.AutomationId == automation.Id && w.Lane == lane && keys.Contains(w.SourceKey))
+            .Select(w => new { w.Id, w.SourceKey, w.Status, w.ReasonCodes, w.Error })
+            .ToListAsync(cancellationToken);
+        var byKey = items.ToDictionary(w => w.SourceKey, StringComparer.Ordinal);
+        foreach (var (index, key) in saved)
+        {
+            var name = SafeName(files[index].FileName);
+            results[index] = byKey.TryGetValue(key, out var item)
+                ? new IntakeFileResult(name, item.Id, item.Status, item.ReasonCodes.Split(' ', StringSplitOptions.RemoveEmptyEntries), item.Status == WorkItemStatus.Quarantined ? item.Error : null)
+                : new IntakeFileResult(name, null, null, [], status is null
+                    ? $"{name} is stored and waits for the automation's current run to finish; see run {run.Id}."
+                    : $"{name} is stored but the run ended ({status}) before reading it; the next run will.");
+        }
+
+        return new IntakeResponse(run.Id, status, results.Select(r => r!).ToList());
+    }
+
+    private async Task<(Automation Automation, InvoiceIntakeSettings Settings)> SettingsAsync(Guid automationId, CancellationToken cancellationToken)
+    {
+        var automation = await db.Set<Automation>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == automationId, cancellationToken)
+            ?? throw new AutomationNotFoundException(automationId);
+        if (automation.Kind != InvoiceIntakeKind.KindKey)
+        {
+            throw AutomationValidationException.For("automation", $"{automation.Name} is not an invoice intake automation; it does not take files.");
+        }
+
+        return (automation, (InvoiceIntakeSettings)KindSettings.Read(catalog.Get(automation.Kind), automation.Settings));
+    }
+
+    private async Task<RunStatus?> WaitAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + WaitForRun;
+        while (time.GetUtcNow() < until)
+        {
+            var status = await db.Set<AutomationRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => r.Status).FirstAsync(cancellationToken);
+            if (status is not (RunStatus.Queued or RunStatus.Running))
+            {
+                return status;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private static async Task<(long Length, string Key)> CopyLimitedAsync(Stream source, string target, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long length = 0;
+        await using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                length += read;
+                if (length > maxBytes)
+                {
+                    return (length, "");
+                }
+
+                hash.AppendData(buffer, 0, read);
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            await output.FlushAsync(cancellationToken);
+        }
+
+        return (length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    /// <summary>The file's own name without any folder, and without characters a file system refuses.</summary>
+    public static string SafeName(string? fileName)
+    {
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        var invalid = Path.GetInvalidFileNameChars();
+        name = new string(name.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray()).Trim().TrimStart('.');
+        return name.Length == 0 ? "upload" : name.Length > 150 ? name[..150] : name;
+    }
+
+    public static string Size(long bytes) =>
+        bytes >= 1024 * 1024 ? $"{bytes / 1024d / 1024d:0.#} MB" : bytes >= 1024 ? $"{bytes / 1024d:0.#} KB" : $"{bytes} bytes";
+
+    private static IntakeFileResult Refused(string name, string error) => new(name, null, null, [], error);
+}

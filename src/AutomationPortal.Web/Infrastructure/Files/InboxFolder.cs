@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using AutomationPortal.Web.Features.Automations.Kinds;
+
+namespace AutomationPortal.Web.Infrastructure.Files;
+
+/// <summary>A file found in a watched folder, read whole (or only measured, when it is over the size limit).</summary>
+public sealed record InboxFile(string Path, string Key, ReadOnlyMemory<byte> Content, long Length, bool TooLarge);
+
+/// <summary>
+/// A watched folder with its archive and quarantine folders. Reads every top-level file that has settled, whatever
+/// its name, and moves each one away only after its record is stored: processed files to the archive, bad ones to
+/// the quarantine with <c>&lt;name&gt;.error.txt</c> beside them. Nothing is ever deleted; a name already taken
+/// gets a number, as in <c>invoice (1).xml</c>.
+/// </summary>
+public sealed class InboxFolder(string inbox, string archive, string quarantine)
+{
+    public string Inbox { get; } = inbox;
+
+    public string Archive { get; } = archive;
+
+    public string Quarantine { get; } = quarantine;
+
+    /// <summary>The archive and quarantine folders beside an inbox: sibling folders of the same parent.</summary>
+    public static string Beside(string inbox, string name) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(inbox).TrimEnd(Path.DirectorySeparatorChar)) ?? inbox, name);
+
+    /// <summary>
+    /// Files whose size and modification time have not changed for <paramref name="settle"/>, oldest name first.
+    /// A file still being written (changed within the settle time, or growing while read) waits for the next pass.
+    /// The key is the SHA-256 of the content; a file above <paramref name="maxBytes"/> is hashed while streaming and
+    /// not held in memory.
+    /// </summary>
+    public async IAsyncEnumerable<InboxFile> ReadSettledAsync(
+        TimeSpan settle,
+        long maxBytes,
+        Action<string> waiting,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(waiting);
+        Directory.CreateDirectory(Inbox);
+        var settledBefore = DateTime.UtcNow - settle;
+        foreach (var file in Directory.EnumerateFiles(Inbox).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var info = new FileInfo(file);
+            if (!info.Exists)
+            {
+                continue;
+            }
+
+            if (info.LastWriteTimeUtc > settledBefore)
+            {
+                waiting($"{info.Name} is still being written; it waits for the next run.");
+                continue;
+            }
+
+            var read = await ReadAsync(info, maxBytes, cancellationToken);
+            if (read is null)
+            {
+                waiting($"{info.Name} changed while it was read; it waits for the next run.");
+                continue;
+            }
+
+            yield return read;
+        }
+    }
+
+    /// <summary>Moves a file out of the inbox after its record is stored; returns where it is kept now.</summary>
+    public async Task<string?> MoveAsync(string file, SourceOutcome outcome, string? reason, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        var folder = outcome == SourceOutcome.Quarantined ? Quarantine : Archive;
+        Directory.CreateDirectory(folder);
+        var target = FreeName(Path.Combine(folder, Path.GetFileName(file)));
+        File.Move(file, target);
+        if (outcome == SourceOutcome.Quarantined)
+        {
+            await File.WriteAllTextAsync(target + ".error.txt", $"{reason}{Environment.NewLine}", cancellationToken);
+        }
+
+        return target;
+    }
+
+    /// <summary>A free name for <paramref name="path"/>: the name itself, or the name with " (n)" before the extension.</summary>
+    public static string FreeName(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return path;
+        }
+
+        var stem = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path));
+        var extension = Path.GetExtension(path);
+        for (var n = 1; ; n++)
+        {
+            var candidate = $"{stem} ({n}){extension}";
+            if (!File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    /// <summary>The key of some content: its SHA-256, hex.</summary>
+    public static string KeyOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    private static async Task<InboxFile?> ReadAsync(FileInfo info, long maxBytes, CancellationToken cancellationToken)
+    {
+        var length = info.Length;
+        var written = info.LastWriteTimeUtc;
+        try
+        {
+            if (length > maxBytes)
+            {
+                await using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 81920, useAsync: true);
+                var hash = await SHA256.HashDataAsync(stream, cancellationToken);
+                info.Refresh();
+                return info.Length != length || info.LastWriteTimeUtc != written ? null : new InboxFile(info.FullName, Convert.ToHexStringLower(hash), ReadOnlyMemory<byte>.Empty, length, TooLarge: true);
+            }
+
+            var content = await File.ReadAllBytesAsync(info.FullName, cancellationToken);
+            info.Refresh();
+            return content.Length != length || info.Length != length || info.LastWriteTimeUtc != written
+                ? null
+                : new InboxFile(info.FullName, KeyOf(content), content, length, TooLarge: false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or IOException)
+        {
+            // Moved or locked by whoever writes it: the next pass sees it again.
+            return null;
+        }
+    }
+}

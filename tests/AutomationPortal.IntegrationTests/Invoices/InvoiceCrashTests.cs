@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AutomationPortal.IntegrationTests.Automations;
+using AutomationPortal.TestSupport;
+using AutomationPortal.Web.Features.Invoices;
+
+namespace AutomationPortal.IntegrationTests.Invoices;
+
+/// <summary>
+/// Invoice intake in the built portal, killed with SIGKILL in the middle of a run and started again: every file is
+/// processed once, every invoice is booked once by the accounting webhook and exported once.
+/// </summary>
+public sealed class InvoiceCrashTests
+{
+    private const int Invoices = 300;
+
+    [Fact]
+    public async Task AKilledIntakeRunIsRecoveredAndEveryInvoiceIsProcessedPostedAndExportedOnce()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "portal-invoice-crash-" + Guid.NewGuid().ToString("N"));
+        var inbox = Path.Combine(folder, "ap", "inbox");
+        var formats = new[] { InvoiceFormat.Ubl, InvoiceFormat.Cii, InvoiceFormat.Csv, InvoiceFormat.Json };
+        for (var i = 0; i < Invoices; i++)
+        {
+            InvoiceFiles.Write(inbox, $"invoice-{i:0000}", InvoiceSamples.Create(1000 + i), formats[i % formats.Length]);
+        }
+
+        // Each booking takes 15 ms, so the run is long enough to be cut off in its middle.
+        await using var receiver = new WebhookReceiver(ChildPortal.FreePort(), TimeSpan.FromMilliseconds(15));
+        Process? portal = null;
+        try
+        {
+            var port = ChildPortal.FreePort();
+            portal = ChildPortal.Start(folder, port);
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            client.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
+            await ChildPortal.WaitHealthyAsync(client, portal);
+
+            using var created = await client.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+            {
+                kind = "invoice-intake",
+                name = "ap",
+                schedule = "0 0 3 1 1 ?",
+                state = "Production",
+                settings = new { inboxPath = "ap/inbox", outboxPath = "ap/outbox", webhookUrl = receiver.Url, flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 },
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            using var started = await client.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
+            var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+            await AutomationApi.WaitUntilAsync(async () =>
+            {
+                var run = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{runId}", UriKind.Relative));
+                return run.GetProperty("run").GetProperty("itemsRead").GetInt32() >= 100;
+            }, TimeSpan.FromSeconds(60), "the first chunk is stored");
+            await Task.Delay(300);
+            portal.Kill(entireProcessTree: true);
+            await portal.WaitForExitAsync();
+            Assert.InRange(await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM WorkItems"), 100, Invoices - 1);
+
+            portal = ChildPortal.Start(folder, port);
+            await ChildPortal.WaitHealthyAsync(client, portal);
+            await AutomationApi.WaitUntilAsync(async () =>
+            {
+                var items = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/work-items?automationId={id}&status=Done&pageSize=1", UriKind.Relative));
+                var runs = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/automations/{id}/runs", UriKind.Relative));
+                return items.GetProperty("total").GetInt32() == Invoices
+                    && runs.GetProperty("items").EnumerateArray().All(r => r.GetProperty("status").GetString() is not ("Running" or "Queued"));
+            }, TimeSpan.FromSeconds(120), "the recovery run has processed the rest");
+        }
+        finally
+        {
+            if (portal is { HasExited: false })
+            {
+                portal.Kill(entireProcessTree: true);
+                await portal.WaitForExitAsync();
+            }
+        }
+
+        try
+        {
+            Assert.Equal(Invoices, await ChildPortal.CountAsync(folder, "SELECT COUNT(DISTINCT SourceKey) FROM WorkItems"));
+            Assert.Equal(Invoices, await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM WorkItems WHERE Status = 'Done'"));
+            Assert.Equal(Invoices, await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM Effects WHERE Type = 'webhook-post'"));
+            Assert.Equal(Invoices, await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM Effects WHERE Type = 'export-line' AND Status = 'Applied'"));
+            Assert.Empty(Directory.GetFiles(inbox));
+            Assert.Equal(Invoices, Directory.GetFiles(Path.Combine(folder, "ap", "archive")).Length);
+
+            // Booked once each. Posts cut off by the kill were sent again with the same Idempotency-Key and dropped
+            // by the receiver as repeats: never more than the one chunk that was in flight.
+            Assert.Equal(Invoices, receiver.Booked.Count);
+            Assert.InRange(receiver.Repeats, 0, 100);
+            var lines = InvoiceFiles.ExportLines(Path.Combine(folder, "ap", "outbox"));
+            Assert.Equal(Invoices, lines.Count);
+            Assert.Equal(Invoices, lines.Select(l => l.Split(',')[0]).Distinct().Count());
+        }
+        finally
+        {
+            PortalAppFactory.DeleteFolder(folder);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AutomationPortal.IntegrationTests.Automations;
+using AutomationPortal.Web.Features.Invoices;
+
+namespace AutomationPortal.IntegrationTests.Invoices;
+
+/// <summary>Invoice intake on the real scheduler, a real inbox folder and a webhook on 127.0.0.1.</summary>
+public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixture<InvoicePortalFixture>
+{
+    private const string Xxe = """
+        <?xml version="1.0"?>
+        <!DOCTYPE Invoice [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
+        <Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>&secret;</ID></Invoice>
+        """;
+
+    [Fact]
+    public async Task GoodInvoicesArePostedAndAHostileFileIsQuarantinedWithItsReason()
+    {
+        var api = AutomationApi.For(portal);
+        var inbox = Path.Combine(portal.DataFolder, "e2e", "inbox");
+        InvoiceFiles.Write(inbox, "a.xml", InvoiceSamples.Create(1), InvoiceFormat.Ubl);
+        InvoiceFiles.Write(inbox, "b.xml", InvoiceSamples.Create(2), InvoiceFormat.Cii);
+        InvoiceFiles.Write(inbox, "c.csv", InvoiceSamples.Create(3), InvoiceFormat.Csv);
+        InvoiceFiles.Write(inbox, "d.json", InvoiceSamples.Create(4), InvoiceFormat.Json);
+        InvoiceFiles.Write(inbox, "e-no-extension", InvoiceSamples.Create(5, InvoiceDocumentType.CreditNote), InvoiceFormat.Ubl);
+        var formula = InvoiceSamples.Create(6) with { Supplier = new InvoiceParty("=HYPERLINK(\"http://evil.example\",\"x\")", "DE999999999", null, null) };
+        InvoiceFiles.Write(inbox, "f.xml", formula, InvoiceFormat.Ubl);
+        var wrong = InvoiceSamples.Create(9);
+        InvoiceFiles.Write(inbox, "g.xml", wrong with { Totals = wrong.Totals with { Payable = wrong.Totals.Payable + 10m } }, InvoiceFormat.Ubl);
+        InvoiceFiles.WriteBytes(inbox, "hostile.xml", Encoding.UTF8.GetBytes(Xxe));
+        InvoiceFiles.WriteBytes(inbox, "scan.pdf", [0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a, 0x00, 0xff]);
+        var id = (await InvoiceFiles.CreateAsync(api, "e2e", new { inboxPath = "e2e/inbox", outboxPath = "e2e/outbox", flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 })).GetProperty("id").GetGuid();
+
+        var run = (await api.WaitForRunAsync(await api.RunNowAsync(id))).GetProperty("run");
+        var items = await InvoiceFiles.ItemsAsync(api, id);
+
+        Assert.Equal("PartiallySucceeded", run.GetProperty("status").GetString());
+        Assert.Equal(9, items.Count);
+        var done = items.Where(i => i.GetProperty("status").GetString() == "Done").ToList();
+        Assert.Equal(6, done.Count);
+        Assert.All(done, i => Assert.Equal("approve", i.GetProperty("decision").GetString()));
+        var escalated = Assert.Single(items, i => i.GetProperty("status").GetString() == "Escalated");
+        Assert.Contains("arithmetic:BR-CO-16", InvoiceFiles.Reasons(escalated));
+        var quarantined = items.Where(i => i.GetProperty("status").GetString() == "Quarantined").ToList();
+        Assert.Equal(2, quarantined.Count);
+        Assert.All(quarantined, i => Assert.Equal(["unreadable"], InvoiceFiles.Reasons(i)));
+
+        // Invoice fields at the top level; a credit note counts as negative.
+        var first = items.Single(i => i.GetProperty("invoiceNumber").GetString() == "INV-2026-00001");
+        Assert.Equal("Invoice", first.GetProperty("documentType").GetString());
+        Assert.Equal("EUR", first.GetProperty("currency").GetString());
+        Assert.Equal(InvoiceSamples.Create(1).Supplier.Name, first.GetProperty("supplierName").GetString());
+        Assert.Equal("vat:" + InvoiceSamples.Create(1).Supplier.VatId, first.GetProperty("supplierId").GetString());
+        Assert.Equal(InvoiceSamples.Create(1).Totals.Payable, first.GetProperty("payableAmount").GetDecimal());
+        var credit = items.Single(i => i.GetProperty("documentType").GetString() == "CreditNote");
+        Assert.Equal(-InvoiceSamples.Create(5).Totals.Payable!.Value, credit.GetProperty("payableAmount").GetDecimal());
+
+        // Files: the inbox is empty, good and escalated files are archived, bad ones quarantined with the reason beside them.
+        Assert.Empty(Directory.GetFiles(inbox));
+        Assert.Equal(7, Directory.GetFiles(Path.Combine(portal.DataFolder, "e2e", "archive")).Length);
+        var quarantine = Path.Combine(portal.DataFolder, "e2e", "quarantine");
+        Assert.True(File.Exists(Path.Combine(quarantine, "hostile.xml")));
+        Assert.Contains("DTD", await File.ReadAllTextAsync(Path.Combine(quarantine, "hostile.xml.error.txt")), StringComparison.OrdinalIgnoreCase);
+        Assert.True(File.Exists(Path.Combine(quarantine, "scan.pdf.error.txt")));
+
+        // One export for the run: a line per approved invoice, each in the ledger, formula cells neutralised.
+        var outbox = Path.Combine(portal.DataFolder, "e2e", "outbox");
+        var export = Assert.Single(Directory.GetFiles(outbox));
+        Assert.EndsWith(".csv", export, StringComparison.Ordinal);
+        var lines = await File.ReadAllLinesAsync(export);
+        Assert.StartsWith("workItemId,documentType,invoiceNumber", lines[0].TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.Equal(6, lines.Length - 1);
+        Assert.Contains(lines, l => l.Contains("\"'=HYPERLINK(", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(",=", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("CreditNote", StringComparison.Ordinal) && l.Contains($",-{InvoiceSamples.Create(5).Totals.Payable!.Value:0.00}", StringComparison.Ordinal));
+        foreach (var item in done)
+        {
+            var detail = await InvoiceFiles.DetailAsync(api, item.GetProperty("id").GetGuid());
+            var effect = Assert.Single(detail.GetProperty("effects").EnumerateArray());
+            Assert.Equal("export-line", effect.GetProperty("type").GetString());
+            Assert.Equal("Applied", effect.GetProperty("status").GetString());
+            Assert.Equal(export, effect.GetProperty("target").GetString());
+        }
+
+        // A second run finds nothing new and exports nothing again.
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        Assert.Single(Directory.GetFiles(outbox));
+    }
+
+    [Fact]
+    public async Task AResentCopyChangesNothingAndRenumberedOrReformattedCopiesAreCaughtWithEvidence()
+    {
+        var api = AutomationApi.For(portal);
+        var inbox = Path.Combine(portal.DataFolder, "copies", "inbox");
+        var original = InvoiceSamples.Create(21);
+        var bytes = InvoiceWriter.Write(original, InvoiceFormat.Ubl);
+        InvoiceFiles.WriteBytes(inbox, "original.xml", bytes);
+        var id = (await InvoiceFiles.CreateAsync(api, "copies", new { inboxPath = "copies/inbox", outboxPath = "copies/outbox", flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 })).GetProperty("id").GetGuid();
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var originalId = Assert.Single(await InvoiceFiles.ItemsAsync(api, id)).GetProperty("id").GetGuid();
+
+        InvoiceFiles.WriteBytes(inbox, "a-resent.xml", bytes);
+        InvoiceFiles.Write(inbox, "b-as-cii.xml", original, InvoiceFormat.Cii);
+        InvoiceFiles.Write(inbox, "c-renumbered.xml", original with { Number = "INV-2026-R0021" }, InvoiceFormat.Ubl);
+        InvoiceFiles.Write(inbox, "d-three-days-later.json", original with { Number = "INV-2026-L0021", IssueDate = original.IssueDate!.Value.AddDays(3) }, InvoiceFormat.Json);
+        var second = (await api.WaitForRunAsync(await api.RunNowAsync(id))).GetProperty("run");
+
+        Assert.Equal(1, second.GetProperty("itemsSkipped").GetInt32());
+        var items = await InvoiceFiles.ItemsAsync(api, id);
+        Assert.Equal(4, items.Count);
+        var duplicate = items.Single(i => i.GetProperty("originalRef").GetString()!.EndsWith("b-as-cii.xml", StringComparison.Ordinal));
+        Assert.Equal("Escalated", duplicate.GetProperty("status").GetString());
+        Assert.Contains("duplicate", InvoiceFiles.Reasons(duplicate));
+        Assert.Equal(originalId, Evidence(await InvoiceFiles.DetailAsync(api, duplicate.GetProperty("id").GetGuid()), "duplicate")[0]);
+
+        var renumbered = items.Single(i => i.GetProperty("invoiceNumber").GetString() == "INV-2026-R0021");
+        Assert.Equal(["possible-duplicate"], InvoiceFiles.Reasons(renumbered));
+        Assert.Equal(originalId, Evidence(await InvoiceFiles.DetailAsync(api, renumbered.GetProperty("id").GetGuid()), "possible-duplicate")[0]);
+
+        var later = items.Single(i => i.GetProperty("invoiceNumber").GetString() == "INV-2026-L0021");
+        Assert.Equal(["possible-duplicate"], InvoiceFiles.Reasons(later));
+        Assert.Contains(originalId, Evidence(await InvoiceFiles.DetailAsync(api, later.GetProperty("id").GetGuid()), "possible-duplicate"));
+
+        // Nothing is deleted: the resent copy is archived beside the original.
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(portal.DataFolder, "copies", "archive")).Length);
+        Assert.Single(InvoiceFiles.ExportLines(Path.Combine(portal.DataFolder, "copies", "outbox")));
+    }
+
+    [Fact]
+    public async Task NewSuppliersUnusualAmountsAndThresholdsAreEscalatedWithTheirEvidence()
+    {
+        var api = AutomationApi.For(portal);
+        var inbox = Path.Combine(portal.DataFolder, "risk", "inbox");
+        var supplier = new InvoiceParty("Risk Test Supplies Ltd", "GB000000042", null, null);
+        for (var i = 0; i < 4; i++)
+        {
+            InvoiceFiles.Write(inbox, $"r{i}.xml", InvoiceSamples.Create(61 + i) with { Supplier = supplier, Number = $"RISK-{i}" }, InvoiceFormat.Ubl);
+        }
+
+        var id = (await InvoiceFiles.CreateAsync(api, "risk", new { inboxPath = "risk/inbox", outboxPath = "risk/outbox", reviewThreshold = 1_000_000, reviewThresholds = new Dictionary<string, decimal> { ["USD"] = 10 } })).GetProperty("id").GetGuid();
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var first = await InvoiceFiles.ItemsAsync(api, id);
+        Assert.Equal(["new-supplier"], InvoiceFiles.Reasons(first.Single(i => i.GetProperty("invoiceNumber").GetString() == "RISK-0")));
+        Assert.Equal(3, first.Count(i => i.GetProperty("status").GetString() == "Done"));
+
+        var big = InvoiceSamples.Create(70) with { Supplier = supplier, Number = "RISK-BIG" };
+        var scale = 50m;
+        big = big with
+        {
+            Lines = big.Lines.Select(l => l with { Quantity = l.Quantity * scale, NetAmount = l.NetAmount * scale }).ToList(),
+            AllowancesCharges = big.AllowancesCharges.Select(a => a with { Amount = a.Amount * scale }).ToList(),
+        };
+        big = Rebalance(big);
+        InvoiceFiles.Write(inbox, "big.xml", big, InvoiceFormat.Ubl);
+        InvoiceFiles.Write(inbox, "dollars.xml", InvoiceSamples.Create(71, currency: "USD") with { Supplier = supplier, Number = "RISK-USD" }, InvoiceFormat.Ubl);
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+
+        var items = await InvoiceFiles.ItemsAsync(api, id);
+        var unusual = items.Single(i => i.GetProperty("invoiceNumber").GetString() == "RISK-BIG");
+        Assert.Equal(["unusual-amount"], InvoiceFiles.Reasons(unusual));
+        Assert.Equal(4, Evidence(await InvoiceFiles.DetailAsync(api, unusual.GetProperty("id").GetGuid()), "unusual-amount").Count);
+        Assert.Contains("over-threshold", InvoiceFiles.Reasons(items.Single(i => i.GetProperty("invoiceNumber").GetString() == "RISK-USD")));
+    }
+
+    [Fact]
+    public async Task AWebhookThatIsDownThenBackGetsEveryInvoiceOnceAndNoneIsLost()
+    {
+        var api = AutomationApi.For(portal);
+        var port = ChildPortal.FreePort();
+        var url = $"http://127.0.0.1:{port}/hooks/invoices/";
+        var inbox = Path.Combine(portal.DataFolder, "hook", "inbox");
+        for (var i = 0; i < 3; i++)
+        {
+            InvoiceFiles.Write(inbox, $"h{i}.xml", InvoiceSamples.Create(41 + i), InvoiceFormat.Ubl);
+        }
+
+        var id = (await InvoiceFiles.CreateAsync(api, "hook", new { inboxPath = "hook/inbox", outboxPath = "hook/outbox", webhookUrl = url, flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 })).GetProperty("id").GetGuid();
+        var outbox = Path.Combine(portal.DataFolder, "hook", "outbox");
+
+        // Down: nothing listens on the port. The items wait in PostingFailed; nothing is exported yet.
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var failed = await InvoiceFiles.ItemsAsync(api, id);
+        Assert.Equal(3, failed.Count);
+        Assert.All(failed, i => Assert.Equal("PostingFailed", i.GetProperty("status").GetString()));
+        Assert.All(failed, i => Assert.False(string.IsNullOrEmpty(i.GetProperty("error").GetString())));
+        Assert.Empty(InvoiceFiles.ExportLines(outbox));
+
+        // Back: the next run posts each one once, with its key, and exports it.
+        await using var receiver = new WebhookReceiver(port);
+        await Task.Delay(1200);
+        InvoiceFiles.Write(inbox, "h3.xml", InvoiceSamples.Create(44), InvoiceFormat.Ubl);
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var items = await InvoiceFiles.ItemsAsync(api, id);
+        Assert.Equal(4, items.Count);
+        Assert.All(items, i => Assert.Equal("Done", i.GetProperty("status").GetString()));
+        Assert.Equal(4, receiver.Booked.Count);
+        Assert.Equal(4, receiver.Received);
+        Assert.Equal(4, InvoiceFiles.ExportLines(outbox).Count);
+        var posted = receiver.Booked.Values.First();
+        Assert.False(string.IsNullOrEmpty(posted.GetProperty("invoiceNumber").GetString()));
+        Assert.True(posted.GetProperty("payableAmount").GetDecimal() > 0);
+
+        // And never again.
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        Assert.Equal(4, receiver.Received);
+        Assert.Equal(4, InvoiceFiles.ExportLines(outbox).Count);
+        Assert.Equal(4, InvoiceFiles.ExportLines(outbox).Select(l => l.Split(',')[0]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task UploadsThroughTheApiAnswerWithWorkItemsOrAnErrorPerFile()
+    {
+        var api = AutomationApi.For(portal);
+        var id = (await InvoiceFiles.CreateAsync(api, "upload", new { inboxPath = "upload/inbox", outboxPath = "upload/outbox", flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000, maxFileBytes = 100_000 })).GetProperty("id").GetGuid();
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(InvoiceWriter.Write(InvoiceSamples.Create(81), InvoiceFormat.Ubl)), "files", "good.xml");
+        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(Xxe)), "files", "../../hostile.xml");
+        form.Add(new ByteArrayContent(new byte[150_000]), "files", "huge.xml");
+        using var response = await api.Client.PostAsync(new Uri($"/api/automations/{id}/items", UriKind.Relative), form);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var files = JsonDocument.Parse(text).RootElement.GetProperty("files").EnumerateArray().ToList();
+
+        Assert.Equal("Done", files[0].GetProperty("status").GetString());
+        var goodId = files[0].GetProperty("workItemId").GetGuid();
+        Assert.Equal("hostile.xml", files[1].GetProperty("fileName").GetString());
+        Assert.Equal("Quarantined", files[1].GetProperty("status").GetString());
+        Assert.Contains("DTD", files[1].GetProperty("error").GetString()!, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(JsonValueKind.Null, files[2].GetProperty("workItemId").ValueKind);
+        Assert.Contains("maxFileBytes", files[2].GetProperty("error").GetString()!, StringComparison.Ordinal);
+
+        // A raw body with the same bytes: the same work item, nothing new.
+        using var raw = new ByteArrayContent(InvoiceWriter.Write(InvoiceSamples.Create(81), InvoiceFormat.Ubl));
+        raw.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/automations/{id}/items") { Content = raw };
+        request.Headers.Add("X-File-Name", "good-again.xml");
+        using var again = await api.Client.SendAsync(request);
+        var single = Assert.Single((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("files").EnumerateArray());
+        Assert.Equal(goodId, single.GetProperty("workItemId").GetGuid());
+        Assert.Equal(2, (await InvoiceFiles.ItemsAsync(api, id)).Count);
+
+        // The original file, as it arrived.
+        var original = await api.Client.GetByteArrayAsync(new Uri($"/api/work-items/{goodId}/original", UriKind.Relative));
+        Assert.Equal(InvoiceWriter.Write(InvoiceSamples.Create(81), InvoiceFormat.Ubl), original);
+    }
+
+    [Fact]
+    public async Task SettingsAreCheckedByNameAndFoldersOutsideTheAllowedRootsAreRefused()
+    {
+        var api = AutomationApi.For(portal);
+        using var response = await api.Client.PostAsJsonAsync(new Uri("/api/automations", UriKind.Relative), new
+        {
+            kind = "invoice-intake",
+            name = "outside",
+            schedule = "0 0 3 1 1 ?",
+            settings = new { inboxPath = "/etc/invoices", webhookUrl = "ftp://x", reviewThresholds = new { euro = 5 } },
+        });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("settings.inboxPath", text, StringComparison.Ordinal);
+        Assert.Contains("settings.webhookUrl", text, StringComparison.Ordinal);
+        Assert.Contains("settings.reviewThresholds.euro", text, StringComparison.Ordinal);
+
+        var defaults = (await api.Client.GetFromJsonAsync<JsonElement>(new Uri("/api/automation-kinds", UriKind.Relative))).EnumerateArray()
+            .Single(k => k.GetProperty("key").GetString() == "invoice-intake").GetProperty("defaults");
+        Assert.Equal("invoices/inbox", defaults.GetProperty("inboxPath").GetString());
+        Assert.Equal(20 * 1024 * 1024, defaults.GetProperty("maxFileBytes").GetInt64());
+    }
+
+    private static List<Guid> Evidence(JsonElement detail, string code)
+    {
+        var payload = JsonDocument.Parse(detail.GetProperty("payload").GetString()!).RootElement;
+        return payload.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("code").GetString() == code)
+            .GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("workItemId").GetGuid()).ToList();
+    }
+
+    /// <summary>Totals and VAT breakdown made to agree with the lines again, as EN 16931 requires.</summary>
+    private static Invoice Rebalance(Invoice invoice)
+    {
+        var allowances = invoice.AllowancesCharges.Where(a => !a.IsCharge).Sum(a => a.Amount);
+        var breakdown = invoice.Lines.GroupBy(l => l.VatRate!.Value).Select(g =>
+        {
+            var taxable = g.Sum(l => l.NetAmount!.Value) - invoice.AllowancesCharges.Where(a => a.VatRate == g.Key).Sum(a => a.Amount);
+            return new InvoiceVatBreakdown("S", g.Key, taxable, decimal.Round(taxable * g.Key / 100m, 2, MidpointRounding.AwayFromZero));
+        }).ToList();
+        var lineTotal = invoice.Lines.Sum(l => l.NetAmount!.Value);
+        var exclusive = lineTotal - allowances;
+        var tax = breakdown.Sum(b => b.TaxAmount!.Value);
+        return invoice with
+        {
+            VatBreakdown = breakdown,
+            Totals = invoice.Totals with { LineTotal = lineTotal, AllowanceTotal = allowances > 0 ? allowances : null, TaxExclusive = exclusive, TaxTotal = tax, TaxInclusive = exclusive + tax, Payable = exclusive + tax },
+        };
+    }
+}

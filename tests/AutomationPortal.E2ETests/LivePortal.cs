@@ -109,6 +109,6 @@ public sealed class LivePortal : IAsyncLifetime
     /// <summary>The input of a MudBlazor field marked with data-testid, wherever MudBlazor put the attribute.</summary>
     public static string Field(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = false });
+    public static Task ScreenshotAsync(IPage page, string name, bool fullPage = false) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = fullPage });
 }

@@ -61,6 +61,18 @@ public sealed record WorkItemDetail(
     IReadOnlyList<Effect> Effects,
     Escalation? Escalation);
 
+/// <summary>A run in business terms: what was approved (by currency), why items were escalated, and what was posted.</summary>
+public sealed record RunBreakdown(
+    IReadOnlyList<AmountByCurrency> Approved,
+    IReadOnlyList<ReasonCount> Reasons,
+    IReadOnlyList<EffectCount> Effects);
+
+public sealed record AmountByCurrency(string Currency, int Count, decimal Amount);
+
+public sealed record ReasonCount(string Code, int Count);
+
+public sealed record EffectCount(string Type, int Count, IReadOnlyList<string> Targets);
+
 public sealed record AlertView(Guid Id, Guid AutomationId, string AutomationName, string Code, string Message, DateTime RaisedAt, DateTime? AcknowledgedAt, string? AcknowledgedBy);
 
 /// <summary>Read-side of the engine: runs, their items and logs, work items, alerts. Paged on the server.</summary>
@@ -123,6 +135,25 @@ public sealed class AutomationQueries(PortalDbContext db)
         var total = await query.CountAsync(cancellationToken);
         var rows = await query.OrderByDescending(w => w.ReceivedAt).ThenByDescending(w => w.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return new Paged<WorkItemView>(rows.Select(View).ToList(), total, page, pageSize);
+    }
+
+    public async Task<RunBreakdown> RunBreakdownAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        var items = await db.Set<WorkItem>().AsNoTracking()
+            .Where(w => w.RunId == runId || w.LastRunId == runId)
+            .Select(w => new { w.Status, w.Decision, w.ReasonCodes, w.SummaryAmount, w.SummaryCurrency })
+            .ToListAsync(cancellationToken);
+        var approved = items.Where(w => w.Status == WorkItemStatus.Done && w.Decision == "approve" && w.SummaryAmount is not null)
+            .GroupBy(w => w.SummaryCurrency ?? "")
+            .Select(g => new AmountByCurrency(g.Key, g.Count(), g.Sum(w => w.SummaryAmount!.Value)))
+            .OrderByDescending(a => a.Count).ToList();
+        var reasons = items.SelectMany(w => w.ReasonCodes.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .GroupBy(r => r).Select(g => new ReasonCount(g.Key, g.Count())).OrderByDescending(r => r.Count).ThenBy(r => r.Code, StringComparer.Ordinal).ToList();
+        var effects = (await db.Set<Effect>().AsNoTracking().Where(e => e.RunId == runId).Select(e => new { e.Type, e.Target }).ToListAsync(cancellationToken))
+            .GroupBy(e => e.Type)
+            .Select(g => new EffectCount(g.Key, g.Count(), g.Select(e => e.Target).Distinct().Take(5).ToList()))
+            .ToList();
+        return new RunBreakdown(approved, reasons, effects);
     }
 
     public async Task<WorkItemDetail?> WorkItemAsync(Guid id, CancellationToken cancellationToken = default)

@@ -5,6 +5,17 @@ namespace AutomationPortal.Web.Features.Invoices;
 /// <summary>A verification finding: a stable reason code and a sentence for people.</summary>
 public sealed record InvoiceFinding(string Code, string Message);
 
+public enum RuleOutcome
+{
+    Passed,
+    Failed,
+    /// <summary>The document does not state what the rule checks (for example no allowances).</summary>
+    NotApplicable,
+}
+
+/// <summary>One rule of the verification, as the invoice view lists them: what it checks and how it came out.</summary>
+public sealed record RuleResult(string Code, string Title, RuleOutcome Outcome, string? Message);
+
 /// <summary>
 /// EN 16931's calculation rules BR-CO-10 to BR-CO-17, as the CEN/TC 434 validation artefacts (1.3.x) implement them:
 /// sums compared after rounding to two decimals; a category's tax may differ from taxable × rate by less than one
@@ -83,6 +94,54 @@ public static class InvoiceVerifier
         }
 
         return findings;
+    }
+
+    /// <summary>What each rule checks, in the order the invoice view lists them.</summary>
+    public static IReadOnlyList<(string Code, string Title)> Rules { get; } =
+    [
+        ("missing:number", "The invoice number is stated (BT-1)"),
+        ("missing:issue-date", "The issue date is stated (BT-2)"),
+        ("missing:currency", "The invoice currency is stated (BT-5)"),
+        ("missing:supplier", "The seller is named (BT-27)"),
+        ("missing:payable", "The amount due is stated (BT-115)"),
+        ("arithmetic:BR-CO-10", "Line total = sum of the line net amounts"),
+        ("arithmetic:BR-CO-11", "Allowance total = sum of the document allowances"),
+        ("arithmetic:BR-CO-12", "Charge total = sum of the document charges"),
+        ("arithmetic:BR-CO-13", "Total without VAT = line total − allowances + charges"),
+        ("arithmetic:BR-CO-14", "VAT total = sum of the VAT of each category"),
+        ("arithmetic:BR-CO-15", "Total with VAT = total without VAT + VAT total"),
+        ("arithmetic:BR-CO-16", "Amount due = total with VAT − prepaid + rounding"),
+        ("arithmetic:BR-CO-17", "Each category's VAT = its taxable amount × its rate"),
+    ];
+
+    /// <summary>Every rule with its outcome for this invoice, given the findings <see cref="Verify"/> returned for it.</summary>
+    public static IReadOnlyList<RuleResult> Explain(Invoice invoice, IReadOnlyList<InvoiceFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(findings);
+        var t = invoice.Totals;
+        return Rules.Select(rule =>
+        {
+            var failed = findings.Where(f => f.Code == rule.Code).Select(f => f.Message).ToList();
+            if (failed.Count > 0)
+            {
+                return new RuleResult(rule.Code, rule.Title, RuleOutcome.Failed, string.Join(" ", failed));
+            }
+
+            var applies = rule.Code switch
+            {
+                "arithmetic:BR-CO-10" => t.LineTotal is not null,
+                "arithmetic:BR-CO-11" => t.AllowanceTotal is not null,
+                "arithmetic:BR-CO-12" => t.ChargeTotal is not null,
+                "arithmetic:BR-CO-13" => t.TaxExclusive is not null && t.LineTotal is not null,
+                "arithmetic:BR-CO-14" => t.TaxTotal is not null,
+                "arithmetic:BR-CO-15" => t.TaxInclusive is not null && t.TaxExclusive is not null,
+                "arithmetic:BR-CO-16" => t.Payable is not null && t.TaxInclusive is not null,
+                "arithmetic:BR-CO-17" => invoice.VatBreakdown.Any(v => v is { TaxableAmount: not null, Rate: not null, TaxAmount: not null }),
+                _ => true,
+            };
+            return new RuleResult(rule.Code, rule.Title, applies ? RuleOutcome.Passed : RuleOutcome.NotApplicable, applies ? null : "Not stated in this document: nothing to check.");
+        }).ToList();
     }
 
     private static decimal R(decimal value) => decimal.Round(value, 2, MidpointRounding.AwayFromZero);

@@ -91,6 +91,19 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         return (new InboxFolder(inbox, archive, quarantine), InboxFolder.Beside(inbox, UploadsFolder), KindSettings.FullPath(settings.OutboxPath, dataFolder));
     }
 
+    /// <summary>Reads a work item's stored payload back into the document (null when it is not one).</summary>
+    public static InvoiceDocument? ReadPayload(string payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, InvoiceIntakeJson.Default.InvoiceDocument);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The pure decision: verification findings and history checks, the new-supplier flag and the threshold.</summary>
     public static ItemDecision Decide(InvoiceDocument document, InvoiceIntakeSettings settings)
     {

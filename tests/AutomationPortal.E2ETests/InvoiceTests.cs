@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AutomationPortal.TestSupport;
+using AutomationPortal.Web.Features.Invoices;
+using Microsoft.Playwright;
+
+namespace AutomationPortal.E2ETests;
+
+public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
+{
+    [Fact]
+    public async Task AnAgentUploadsARenumberedCopyAndSeesItsVerificationAndTheEarlierInvoiceAsEvidence()
+    {
+        // An intake automation that already holds the original invoice.
+        using var http = new HttpClient { BaseAddress = new Uri(portal.BaseUrl) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
+        using var created = await http.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+        {
+            kind = "invoice-intake",
+            name = "Accounts payable",
+            schedule = "0 0 3 1 1 ?",
+            state = "Production",
+            settings = new { inboxPath = "ap/inbox", outboxPath = "ap/outbox", flagNewSuppliers = false },
+        });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var original = InvoiceSamples.Create(501) with { Number = "AP-2026-0501" };
+        using (var body = new ByteArrayContent(InvoiceWriter.Write(original, InvoiceFormat.Ubl)))
+        {
+            body.Headers.Add("X-File-Name", "AP-2026-0501.xml");
+            using var first = await http.PostAsync(new Uri($"api/automations/{id}/items", UriKind.Relative), body);
+            Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
+        }
+
+        var copy = Path.Combine(Path.GetTempPath(), $"renumbered-{Guid.NewGuid():N}.xml");
+        await File.WriteAllBytesAsync(copy, InvoiceWriter.Write(original with { Number = "AP-2026-0777" }, InvoiceFormat.Cii));
+        try
+        {
+            var page = await portal.NewPageAsync(1400, 1000);
+            await LivePortal.SignInAsync(page, PortalAppFactory.AgentEmail, PortalAppFactory.DemoPassword);
+            await page.GotoAsync($"automations/{id}");
+            await LivePortal.WaitForCircuitAsync(page);
+            await page.ClickAsync("[data-testid=upload-invoices]");
+            await page.Locator("[data-testid=upload-input] input[type=file], .mud-dialog input[type=file]").First.SetInputFilesAsync(copy);
+
+            var results = page.Locator("[data-testid=upload-results]");
+            await Assertions.Expect(results).ToContainTextAsync("Escalated", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+            await Assertions.Expect(results).ToContainTextAsync("Possible duplicate");
+            await LivePortal.ScreenshotAsync(page, "invoice-upload");
+            await page.ClickAsync("[data-testid=upload-result-link]");
+
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Invoice AP-2026-0777");
+            await Assertions.Expect(page.Locator("[data-testid=reason-possible-duplicate]")).ToContainTextAsync("identical to AP-2026-0501");
+            await Assertions.Expect(page.Locator("[data-testid=evidence-link]").First).ToHaveTextAsync("invoice AP-2026-0501");
+            await Assertions.Expect(page.Locator("[data-testid='rule-arithmetic:BR-CO-16']")).ToHaveAttributeAsync("data-outcome", "Passed");
+            await Assertions.Expect(page.Locator("[data-testid=verification]")).ToContainTextAsync("rules that apply passed");
+            await Assertions.Expect(page.Locator("[data-testid=invoice-lines] tbody tr")).ToHaveCountAsync(original.Lines.Count);
+            await Assertions.Expect(page.Locator("[data-testid=download-original]")).ToBeVisibleAsync();
+            await LivePortal.ScreenshotAsync(page, "invoice-view", fullPage: true);
+
+            // The evidence opens the earlier invoice.
+            await page.Locator("[data-testid=evidence-link]").First.ClickAsync();
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Invoice AP-2026-0501");
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    [Fact]
+    public async Task TheDemoInvoiceRunShowsItsSummaryAndAQuarantinedFileSaysWhy()
+    {
+        var page = await portal.NewPageAsync(1400, 900);
+        await LivePortal.SignInAsync(page, PortalAppFactory.ManagerEmail, PortalAppFactory.DemoPassword);
+        await page.GotoAsync("automations");
+        await LivePortal.WaitForCircuitAsync(page);
+        await page.Locator("a", new PageLocatorOptions { HasText = "Demo: invoice intake" }).ClickAsync();
+        await page.Locator("[data-testid=run-history] tbody tr").First.ClickAsync();
+
+        var summary = page.Locator("[data-testid=run-summary]");
+        await Assertions.Expect(summary).ToContainTextAsync("Duplicate", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Assertions.Expect(summary).ToContainTextAsync("export-line");
+        await LivePortal.ScreenshotAsync(page, "invoice-run-summary");
+
+        await page.Locator("[data-testid=work-items] tr", new PageLocatorOptions { HasText = "Quarantined" }).Locator("[data-testid=work-item-link]").First.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=item-reasons]")).ToContainTextAsync("not an e-invoice");
+        await page.Context.CloseAsync();
+    }
+}

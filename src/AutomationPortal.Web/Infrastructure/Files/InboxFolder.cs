@@ -20,6 +20,8 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
 
     public string Quarantine { get; } = quarantine;
 
+    private readonly HashSet<string> _created = new(StringComparer.Ordinal);
+
     /// <summary>The archive and quarantine folders beside an inbox: sibling folders of the same parent.</summary>
     public static string Beside(string inbox, string name) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(inbox).TrimEnd(Path.DirectorySeparatorChar)) ?? inbox, name);
@@ -36,47 +38,93 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
         Action<string> waiting,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        foreach (var info in Settled(settle, waiting))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Read(info, maxBytes) is { } read)
+            {
+                yield return read;
+            }
+            else
+            {
+                waiting($"{info.Name} changed while it was read; it waits for the next run.");
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    /// <summary>The top-level files that have not changed for <paramref name="settle"/>, by name.</summary>
+    public IEnumerable<FileInfo> Settled(TimeSpan settle, Action<string> waiting)
+    {
         ArgumentNullException.ThrowIfNull(waiting);
         Directory.CreateDirectory(Inbox);
         var settledBefore = DateTime.UtcNow - settle;
-        foreach (var file in Directory.EnumerateFiles(Inbox).Order(StringComparer.Ordinal))
+        foreach (var info in new DirectoryInfo(Inbox).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var info = new FileInfo(file);
-            if (!info.Exists)
-            {
-                continue;
-            }
-
             if (info.LastWriteTimeUtc > settledBefore)
             {
                 waiting($"{info.Name} is still being written; it waits for the next run.");
                 continue;
             }
 
-            var read = await ReadAsync(info, maxBytes, cancellationToken);
-            if (read is null)
+            yield return info;
+        }
+    }
+
+    /// <summary>
+    /// Reads a settled file whole (or, above <paramref name="maxBytes"/>, only hashes it while streaming). Returns
+    /// null when the file changed or went away while it was read: the next pass sees it again.
+    /// </summary>
+    public static InboxFile? Read(FileInfo info, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var length = info.Length;
+        var written = info.LastWriteTimeUtc;
+        try
+        {
+            if (length > maxBytes)
             {
-                waiting($"{info.Name} changed while it was read; it waits for the next run.");
-                continue;
+                using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 81920);
+                var hash = SHA256.HashData(stream);
+                info.Refresh();
+                return info.Length != length || info.LastWriteTimeUtc != written ? null : new InboxFile(info.FullName, Convert.ToHexStringLower(hash), ReadOnlyMemory<byte>.Empty, length, TooLarge: true);
             }
 
-            yield return read;
+            var content = File.ReadAllBytes(info.FullName);
+            info.Refresh();
+            return content.Length != length || info.Length != length || info.LastWriteTimeUtc != written
+                ? null
+                : new InboxFile(info.FullName, KeyOf(content), content, length, TooLarge: false);
+        }
+        catch (IOException)
+        {
+            // Moved or locked by whoever writes it (FileNotFoundException is an IOException).
+            return null;
         }
     }
 
     /// <summary>Moves a file out of the inbox after its record is stored; returns where it is kept now.</summary>
     public async Task<string?> MoveAsync(string file, SourceOutcome outcome, string? reason, CancellationToken cancellationToken)
     {
-        if (!File.Exists(file))
+        var folder = outcome == SourceOutcome.Quarantined ? Quarantine : Archive;
+        if (_created.Add(folder))
         {
+            Directory.CreateDirectory(folder);
+        }
+
+        var target = FreeName(Path.Combine(folder, Path.GetFileName(file)));
+        try
+        {
+            // FreeName found the name free; overwrite lets the system rename in one step (the folder has one writer).
+            File.Move(file, target, overwrite: true);
+        }
+        catch (FileNotFoundException)
+        {
+            // Already moved: by an earlier acknowledgement of the same item, or by a person.
             return null;
         }
 
-        var folder = outcome == SourceOutcome.Quarantined ? Quarantine : Archive;
-        Directory.CreateDirectory(folder);
-        var target = FreeName(Path.Combine(folder, Path.GetFileName(file)));
-        File.Move(file, target);
         if (outcome == SourceOutcome.Quarantined)
         {
             await File.WriteAllTextAsync(target + ".error.txt", $"{reason}{Environment.NewLine}", cancellationToken);
@@ -107,31 +155,4 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
 
     /// <summary>The key of some content: its SHA-256, hex.</summary>
     public static string KeyOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
-
-    private static async Task<InboxFile?> ReadAsync(FileInfo info, long maxBytes, CancellationToken cancellationToken)
-    {
-        var length = info.Length;
-        var written = info.LastWriteTimeUtc;
-        try
-        {
-            if (length > maxBytes)
-            {
-                await using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 81920, useAsync: true);
-                var hash = await SHA256.HashDataAsync(stream, cancellationToken);
-                info.Refresh();
-                return info.Length != length || info.LastWriteTimeUtc != written ? null : new InboxFile(info.FullName, Convert.ToHexStringLower(hash), ReadOnlyMemory<byte>.Empty, length, TooLarge: true);
-            }
-
-            var content = await File.ReadAllBytesAsync(info.FullName, cancellationToken);
-            info.Refresh();
-            return content.Length != length || info.Length != length || info.LastWriteTimeUtc != written
-                ? null
-                : new InboxFile(info.FullName, KeyOf(content), content, length, TooLarge: false);
-        }
-        catch (Exception e) when (e is FileNotFoundException or IOException)
-        {
-            // Moved or locked by whoever writes it: the next pass sees it again.
-            return null;
-        }
-    }
 }

@@ -87,6 +87,7 @@ public sealed class AutomationEngine(
                 size = perItem <= TimeSpan.Zero ? ChunkSize : (int)Math.Clamp(ChunkTime / perItem, 10, ChunkSize);
             }
 
+            await step.FinishAsync(cancellationToken);
             var completion = new RunCompletionContext(automation.Id, runId, step.Acted);
             await kindRun.CompleteAsync(completion, cancellationToken);
             await store.RecordRunEffectsAsync(automation.Id, runId, completion.Effects, Now, cancellationToken);
@@ -101,6 +102,19 @@ public sealed class AutomationEngine(
             error = e.Message;
             log.Error($"The run failed: {e.Message}");
             logger.LogError(e, "Run {RunId} of automation {AutomationId} failed.", runId, automation.Id);
+        }
+
+        if (step is not null && (cancelled || error is not null))
+        {
+            // Files of the last stored chunk may still be moving: let that finish and record where they went.
+            try
+            {
+                await step.FinishAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogWarning(e, "Run {RunId}: could not record where the last items' originals went.", runId);
+            }
         }
 
         var status = cancelled ? RunStatus.Cancelled

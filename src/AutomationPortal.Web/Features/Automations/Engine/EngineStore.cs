@@ -80,8 +80,12 @@ internal sealed class EngineStore : IAsyncDisposable
         return found;
     }
 
-    /// <summary>Stores a chunk's items with their decisions, escalations and effects in one transaction.</summary>
-    public async Task WriteAsync(Guid automationId, Guid runId, Lane lane, EngineBatch batch, RunCounters counters, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a chunk's items with their decisions, escalations and effects in one transaction, and where the
+    /// sources keep the previous chunk's items now (<paramref name="movedBefore"/>).
+    /// </summary>
+    public async Task WriteAsync(Guid automationId, Guid runId, Lane lane, EngineBatch batch, RunCounters counters, DateTime now,
+        IReadOnlyList<(Guid WorkItemId, string Reference)> movedBefore, CancellationToken cancellationToken)
     {
         // The chunk and the run's counts land together, in one transaction (one WAL commit).
         await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
@@ -114,6 +118,7 @@ internal sealed class EngineStore : IAsyncDisposable
         }
 
         await UpdateRunCountersAsync(runId, counters, transaction, cancellationToken);
+        await UpdateOriginalRefsAsync(movedBefore, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -126,6 +131,17 @@ internal sealed class EngineStore : IAsyncDisposable
         }
 
         await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+        await UpdateOriginalRefsAsync(moved, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task UpdateOriginalRefsAsync(IReadOnlyList<(Guid WorkItemId, string Reference)> moved, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (moved.Count == 0)
+        {
+            return;
+        }
+
         await using var command = _connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "UPDATE \"WorkItems\" SET \"OriginalRef\" = $ref WHERE \"Id\" = $id";
@@ -137,8 +153,6 @@ internal sealed class EngineStore : IAsyncDisposable
             id.Value = BatchInserter.ToDb(workItemId);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task UpdateRunCountersAsync(Guid runId, RunCounters counters, SqliteTransaction transaction, CancellationToken cancellationToken)
@@ -234,7 +248,7 @@ internal sealed class EngineStore : IAsyncDisposable
 
     private void AddEffect(Guid automationId, Guid runId, Guid? workItemId, EffectRecord effect, DateTime at) =>
         _effects.Row().Id(Guid.CreateVersion7()).Id(automationId).Id(runId).Id(workItemId).Text(effect.Type).Text(Truncate(effect.IdempotencyKey, 300))
-            .Text(Truncate(effect.Target, 1000)).Text(Truncate(effect.Detail, 4000)).Time(at).Text(nameof(EffectStatus.Applied)).EndRow();
+            .Text(Truncate(effect.Target, 1000)).Text(Truncate(effect.Detail, 4000)).Time(at).Text(effect.Pending ? nameof(EffectStatus.Pending) : nameof(EffectStatus.Applied)).EndRow();
 
     private static string StatusText(WorkItemStatus status) => status switch
     {

@@ -135,11 +135,33 @@ internal sealed class ItemStep(
             Remember(row.Status);
         }
 
-        await store.WriteAsync(automationId, runId, lane, batch, counters, Now, cancellationToken);
+        // The previous chunk's files were being moved meanwhile; where they are now is stored with this chunk.
+        var movedBefore = await _acknowledging;
+        await store.WriteAsync(automationId, runId, lane, batch, counters, Now, movedBefore, cancellationToken);
 
         // In shadow the automation only watches: people still work the inputs by hand, so the source keeps them.
+        // Otherwise the source is told what became of each item, now that the items are stored, while the next
+        // chunk is read and prepared.
+        _acknowledging = lane == Lane.Live ? Task.Run(() => AcknowledgeAsync(acknowledgements, cancellationToken), cancellationToken) : NothingMoved;
+    }
+
+    /// <summary>Waits for the last acknowledgements and stores where the sources keep those items now.</summary>
+    public async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        var moved = await _acknowledging;
+        _acknowledging = NothingMoved;
+        await store.UpdateOriginalRefsAsync(moved, cancellationToken);
+    }
+
+    private static readonly Task<List<(Guid WorkItemId, string Reference)>> NothingMoved = Task.FromResult(new List<(Guid WorkItemId, string Reference)>());
+
+    private Task<List<(Guid WorkItemId, string Reference)>> _acknowledging = NothingMoved;
+
+    private async Task<List<(Guid WorkItemId, string Reference)>> AcknowledgeAsync(
+        List<(SourceItem Item, SourceOutcome Outcome, string? Reason, Guid? WorkItemId)> acknowledgements, CancellationToken cancellationToken)
+    {
         var moved = new List<(Guid WorkItemId, string Reference)>();
-        foreach (var (item, outcome, reason, workItemId) in lane == Lane.Live ? acknowledgements : [])
+        foreach (var (item, outcome, reason, workItemId) in acknowledgements)
         {
             try
             {
@@ -155,7 +177,7 @@ internal sealed class ItemStep(
             }
         }
 
-        await store.UpdateOriginalRefsAsync(moved, cancellationToken);
+        return moved;
     }
 
     /// <summary>Items whose action failed in an earlier run (or was cut off by a crash) get their action again.</summary>
@@ -269,4 +291,3 @@ internal sealed class EngineBatch
 
     public List<(Guid WorkItemId, EffectRecord Effect)> Effects { get; } = [];
 }
-

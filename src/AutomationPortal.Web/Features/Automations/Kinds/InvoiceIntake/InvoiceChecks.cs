@@ -33,7 +33,8 @@ public sealed class InvoiceHistory
     private readonly Dictionary<string, InvoiceEvidence> _byNumber = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InvoiceEvidence> _byContent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<InvoiceEvidence>> _byAmount = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<InvoiceEvidence>> _bySupplier = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _suppliers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<InvoiceEvidence>> _invoicesBySupplierAndCurrency = new(StringComparer.Ordinal);
 
     public int Count { get; private set; }
 
@@ -62,7 +63,11 @@ public sealed class InvoiceHistory
             Bucket(_byAmount, AmountKey(supplierKey, amount, invoice.Currency)).Add(invoice);
         }
 
-        Bucket(_bySupplier, supplierKey).Add(invoice);
+        _suppliers.Add(supplierKey);
+        if (invoice.DocumentType == nameof(InvoiceDocumentType.Invoice) && invoice.PayableAmount is not null)
+        {
+            Bucket(_invoicesBySupplierAndCurrency, $"{supplierKey}|{invoice.Currency}").Add(invoice);
+        }
     }
 
     /// <summary>
@@ -111,25 +116,23 @@ public sealed class InvoiceHistory
             }
         }
 
-        if (!_bySupplier.TryGetValue(supplierKey, out var history) || history.Count == 0)
+        if (!_suppliers.Contains(supplierKey))
         {
             checks.Add(new InvoiceCheck("new-supplier", $"This is the first invoice from {invoice.SupplierName ?? supplierKey}.", []));
             return checks;
         }
 
-        if (invoice.DocumentType == nameof(InvoiceDocumentType.Invoice) && invoice.PayableAmount is { } payable)
+        if (invoice.DocumentType == nameof(InvoiceDocumentType.Invoice) && invoice.PayableAmount is { } payable &&
+            _invoicesBySupplierAndCurrency.TryGetValue($"{supplierKey}|{invoice.Currency}", out var history) && history.Count >= MinimumHistory)
         {
-            var recent = history.Where(h => h.DocumentType == nameof(InvoiceDocumentType.Invoice) && h.Currency == invoice.Currency && h.PayableAmount is not null)
-                .TakeLast(unusualHistory).ToList();
-            if (recent.Count >= MinimumHistory)
+            var count = Math.Min(unusualHistory, history.Count);
+            var recent = history.GetRange(history.Count - count, count);
+            var median = Median(recent.Select(h => h.PayableAmount!.Value).ToList());
+            if (median > 0 && payable > unusualFactor * median)
             {
-                var median = Median(recent.Select(h => h.PayableAmount!.Value).ToList());
-                if (median > 0 && payable > unusualFactor * median)
-                {
-                    checks.Add(new InvoiceCheck("unusual-amount",
-                        $"{Money(payable, invoice.Currency)} is {payable / median:0.0}× the median ({Money(median, invoice.Currency)}) of the supplier's last {recent.Count} invoices; the limit is {unusualFactor.ToString("0.##", CultureInfo.InvariantCulture)}×.",
-                        recent));
-                }
+                checks.Add(new InvoiceCheck("unusual-amount",
+                    $"{Money(payable, invoice.Currency)} is {payable / median:0.0}× the median ({Money(median, invoice.Currency)}) of the supplier's last {recent.Count} invoices; the limit is {unusualFactor.ToString("0.##", CultureInfo.InvariantCulture)}×.",
+                    recent));
             }
         }
 

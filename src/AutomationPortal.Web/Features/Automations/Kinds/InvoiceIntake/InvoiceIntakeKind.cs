@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Invoices;
@@ -128,12 +129,29 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         return reasons.Count == 0 ? ItemDecision.Approve() : ItemDecision.EscalateFor([.. reasons.Distinct()]);
     }
 
+    /// <summary>
+    /// Files read and parsed ahead of the engine at most: a chunk's worth, so parsing goes on while the engine stores
+    /// and acknowledges the chunk before.
+    /// </summary>
+    private const int ReadAheadFiles = 2000;
+
+    /// <summary>A file as read ahead: its invoice, findings and fingerprint, or why it cannot be read.</summary>
+    private sealed record ReadAhead(
+        InboxFile? File,
+        string Name,
+        long Length,
+        Invoice? Invoice,
+        IReadOnlyList<InvoiceFinding>? Findings,
+        string? SupplierKey,
+        string? ContentKey,
+        string? Error);
+
     private sealed class Run(KindRunContext context) : IKindRun
     {
         private readonly InvoiceIntakeSettings _settings = (InvoiceIntakeSettings)context.Settings;
         private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder);
         private readonly PortalDatabase _database = context.Services.GetRequiredService<PortalDatabase>();
-        private readonly Dictionary<Guid, InvoiceDocument> _prepared = [];
+        private readonly string _exportFile = InvoiceExport.FileFor(Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder).Outbox, DateTime.UtcNow, context.RunId);
         private InvoiceHistory? _history;
 
         public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -141,51 +159,94 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             _history = await LoadHistoryAsync(cancellationToken);
             context.Log(LogLevelName.Info, $"{_history.Count} earlier invoice(s) known to the duplicate checks.");
 
-            // Uploads are written whole under a temporary name and renamed: complete the moment they appear.
+            // Uploads are written whole under a temporary name and renamed: complete the moment they appear. Files
+            // are read and their invoices parsed and verified ahead, on the other cores, while the engine checks
+            // and stores the ones before them; they come out in order.
             var uploads = new InboxFolder(_folders.Uploads, _folders.Folder.Archive, _folders.Folder.Quarantine);
-            await foreach (var file in uploads.ReadSettledAsync(TimeSpan.Zero, _settings.MaxFileBytes, Waiting, cancellationToken))
+            var files = uploads.Settled(TimeSpan.Zero, Waiting).Concat(_folders.Folder.Settled(TimeSpan.FromSeconds(2), Waiting));
+            var ahead = Channel.CreateBounded<Task<ReadAhead?>>(new BoundedChannelOptions(ReadAheadFiles) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var producer = Task.Run(async () =>
             {
-                yield return Item(file);
-            }
+                try
+                {
+                    foreach (var file in files)
+                    {
+                        await ahead.Writer.WriteAsync(Task.Run(() => ReadAhead(file), stop.Token), stop.Token);
+                    }
 
-            await foreach (var file in _folders.Folder.ReadSettledAsync(TimeSpan.FromSeconds(2), _settings.MaxFileBytes, Waiting, cancellationToken))
+                    ahead.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    ahead.Writer.Complete(e);
+                }
+            }, stop.Token);
+
+            try
             {
-                yield return Item(file);
+                await foreach (var next in ahead.Reader.ReadAllAsync(cancellationToken))
+                {
+                    if (await next is { } read)
+                    {
+                        yield return Item(read);
+                    }
+                }
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await producer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
         }
 
         public PreparedItem Prepare(SourceItem item, Guid workItemId)
         {
-            var file = (InboxFile?)item.SourceState;
-            var name = file is null ? item.OriginalRef ?? item.Key : Path.GetFileName(file.Path);
-            if (file is { TooLarge: true })
+            var read = (ReadAhead?)item.SourceState ?? ReadAhead(item.OriginalRef ?? item.Key, item.Content, item.Content.Length);
+            if (read.Error is not null)
             {
-                throw new ItemRejectedException($"The file has {file.Length:N0} bytes; this automation reads files up to {_settings.MaxFileBytes:N0} bytes (maxFileBytes).");
+                throw new ItemRejectedException(read.Error);
             }
 
-            Invoice invoice;
-            try
-            {
-                invoice = InvoiceReader.Read(new MemoryStream(item.Content.ToArray(), writable: false), new InvoiceReaderOptions { MaxBytes = _settings.MaxFileBytes });
-            }
-            catch (InvoiceReadException e)
-            {
-                throw new ItemRejectedException($"{name}: {e.Message}");
-            }
-
-            var findings = InvoiceVerifier.Verify(invoice);
-            var supplierKey = invoice.Supplier.Identity;
-            var contentKey = InvoiceHistory.ContentKey(invoice);
+            var invoice = read.Invoice!;
             var signed = InvoiceDocument.CountedAmount(invoice);
             var self = new InvoiceEvidence(workItemId, context.AutomationId, invoice.Number, invoice.Supplier.Name, invoice.DocumentType.ToString(),
                 invoice.IssueDate, signed, invoice.Currency, DateTime.UtcNow);
             var history = _history ?? new InvoiceHistory();
-            var checks = history.Check(supplierKey, contentKey, self, _settings.UnusualFactor, _settings.UnusualHistory);
-            history.Add(supplierKey, contentKey, self);
+            var checks = history.Check(read.SupplierKey, read.ContentKey!, self, _settings.UnusualFactor, _settings.UnusualHistory);
+            history.Add(read.SupplierKey, read.ContentKey, self);
 
-            var document = new InvoiceDocument(name, item.Content.Length, invoice, supplierKey, signed, contentKey, findings, checks);
-            _prepared[workItemId] = document;
+            var document = new InvoiceDocument(read.Name, read.Length, invoice, read.SupplierKey, signed, read.ContentKey!, read.Findings!, checks);
             return Prepared(document, JsonSerializer.Serialize(document, InvoiceIntakeJson.Default.InvoiceDocument));
+        }
+
+        /// <summary>Everything about a file that does not depend on other invoices: read, parsed, verified, fingerprinted.</summary>
+        private ReadAhead? ReadAhead(FileInfo file)
+        {
+            var read = InboxFolder.Read(file, _settings.MaxFileBytes);
+            if (read is null)
+            {
+                Waiting($"{file.Name} changed while it was read; it waits for the next run.");
+                return null;
+            }
+
+            return read.TooLarge
+                ? new ReadAhead(read, file.Name, read.Length, null, null, null, null,
+                    $"The file has {read.Length:N0} bytes; this automation reads files up to {_settings.MaxFileBytes:N0} bytes (maxFileBytes).")
+                : ReadAhead(file.Name, read.Content, read.Length) with { File = read };
+        }
+
+        private ReadAhead ReadAhead(string name, ReadOnlyMemory<byte> content, long length)
+        {
+            try
+            {
+                var invoice = InvoiceReader.Read(new MemoryStream(content.ToArray(), writable: false), new InvoiceReaderOptions { MaxBytes = _settings.MaxFileBytes });
+                return new ReadAhead(null, name, length, invoice, InvoiceVerifier.Verify(invoice), invoice.Supplier.Identity, InvoiceHistory.ContentKey(invoice), null);
+            }
+            catch (InvoiceReadException e)
+            {
+                return new ReadAhead(null, name, length, null, null, null, null, $"{name}: {e.Message}");
+            }
         }
 
         public PreparedItem Restore(string payload) =>
@@ -196,45 +257,39 @@ public sealed class InvoiceIntakeKind : IAutomationKind
 
         public async Task ActAsync(ActionContext action, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrWhiteSpace(_settings.WebhookUrl))
-            {
-                // Posting is the run's export file (CompleteAsync), recorded line by line in the ledger.
-                return;
-            }
-
-            var key = $"{action.IdempotencyKey}:webhook";
-            if (await AlreadyPostedAsync(key, cancellationToken))
-            {
-                return;
-            }
-
             var document = (InvoiceDocument)item.Model;
-            var body = JsonSerializer.SerializeToUtf8Bytes(document.Posting(action.WorkItemId, action.IdempotencyKey), InvoiceIntakeJson.Default.InvoicePosting);
-            var poster = context.Services.GetRequiredService<WebhookPoster>();
-            var status = await poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken);
-            action.Record("webhook-post", _settings.WebhookUrl, $"HTTP {status.ToString(CultureInfo.InvariantCulture)}", keySuffix: "webhook");
+            var posting = document.Posting(action.WorkItemId, action.IdempotencyKey);
+            if (!string.IsNullOrWhiteSpace(_settings.WebhookUrl) && !await AlreadyPostedAsync($"{action.IdempotencyKey}:webhook", cancellationToken))
+            {
+                var body = JsonSerializer.SerializeToUtf8Bytes(posting, InvoiceIntakeJson.Default.InvoicePosting);
+                var poster = context.Services.GetRequiredService<WebhookPoster>();
+                var status = await poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken);
+                action.Record("webhook-post", _settings.WebhookUrl, $"HTTP {status.ToString(CultureInfo.InvariantCulture)}", keySuffix: "webhook");
+            }
+
+            // The export line goes into the ledger with the item; the run's file is written from the ledger at its end.
+            action.Record(InvoiceExport.EffectType, _exportFile, posting.CsvLine(), keySuffix: InvoiceExport.KeySuffix, pending: true);
         }
 
         public async Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken)
         {
-            var export = new InvoiceExport(_database, context.AutomationId, _folders.Outbox);
-            var result = await export.RunAsync(completion.RunId, DateTime.UtcNow, _prepared, cancellationToken);
-            if (result.Repaired > 0)
+            var result = await new InvoiceExport(_database, context.AutomationId).WritePendingAsync(cancellationToken);
+            foreach (var file in result.Files.Where(f => f != _exportFile))
             {
-                context.Log(LogLevelName.Warning, $"{result.Repaired} export file(s) an interrupted run had recorded were completed from the ledger.");
+                context.Log(LogLevelName.Warning, $"{Path.GetFileName(file)}, recorded by an interrupted run, was written from the ledger.");
             }
 
-            context.Log(LogLevelName.Info, result.File is null
-                ? "Nothing new to export: no approved invoice is waiting for accounting."
-                : $"Exported {result.Lines} invoice(s) to {Path.GetFileName(result.File)}.");
+            context.Log(LogLevelName.Info, result.Files.Contains(_exportFile)
+                ? $"Exported {result.Lines} invoice line(s) to {Path.GetFileName(_exportFile)}."
+                : "Nothing new to export: no invoice was approved in this run.");
         }
 
         public Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken) =>
-            item.SourceState is InboxFile file ? _folders.Folder.MoveAsync(file.Path, outcome, reason, cancellationToken) : Task.FromResult<string?>(null);
+            item.SourceState is ReadAhead { File: { } file } ? _folders.Folder.MoveAsync(file.Path, outcome, reason, cancellationToken) : Task.FromResult<string?>(null);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-        private static SourceItem Item(InboxFile file) => new(file.Key, file.Path, file.Content) { SourceState = file };
+        private static SourceItem Item(ReadAhead read) => new(read.File!.Key, read.File.Path, read.File.Content) { SourceState = read };
 
         private void Waiting(string message) => context.Log(LogLevelName.Info, message);
 

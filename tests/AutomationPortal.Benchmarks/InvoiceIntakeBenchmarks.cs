@@ -27,7 +27,7 @@ namespace AutomationPortal.Benchmarks;
 /// The files rotate through UBL, CII, CSV and JSON; default settings (so some invoices are escalated over the
 /// threshold). Every iteration starts from the same files and an empty history.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 8)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10)]
 [MemoryDiagnoser]
 public class InvoiceIntakeBenchmarks
 {
@@ -77,7 +77,7 @@ public class InvoiceIntakeBenchmarks
     }
 
     /// <summary>The same files in a fresh inbox, no history, a new automation and run.</summary>
-    [IterationSetup(Target = nameof(EndToEnd))]
+    [IterationSetup(Targets = [nameof(EndToEnd), nameof(MoveToArchiveAlone)])]
     public void FreshInbox()
     {
         foreach (var folder in new[] { "inbox", "archive", "quarantine", "outbox", "uploads" })
@@ -143,6 +143,23 @@ public class InvoiceIntakeBenchmarks
         }
 
         return findings;
+    }
+
+    /// <summary>For scale: only moving each file from the inbox to the archive, as the source does after storing it.</summary>
+    [Benchmark(Description = "Move the files to the archive alone")]
+    public int MoveToArchiveAlone()
+    {
+        var inbox = Path.Combine(_folder, "bench", "inbox");
+        var archive = Path.Combine(_folder, "bench", "archive");
+        Directory.CreateDirectory(archive);
+        var moved = 0;
+        foreach (var file in Directory.EnumerateFiles(inbox))
+        {
+            File.Move(file, Path.Combine(archive, Path.GetFileName(file)));
+            moved++;
+        }
+
+        return moved;
     }
 
     [Benchmark(Description = "Invoice intake end to end")]

@@ -212,6 +212,29 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
     }
 
     [Fact]
+    public async Task InShadowDecisionsAreRecordedAndNothingIsPostedOrMoved()
+    {
+        var api = AutomationApi.For(portal);
+        await using var receiver = new WebhookReceiver(ChildPortal.FreePort());
+        var inbox = Path.Combine(portal.DataFolder, "shadow-ap", "inbox");
+        InvoiceFiles.Write(inbox, "s1.xml", InvoiceSamples.Create(91), InvoiceFormat.Ubl);
+        InvoiceFiles.Write(inbox, "s2.xml", InvoiceSamples.Create(92), InvoiceFormat.Cii);
+        var id = (await InvoiceFiles.CreateAsync(api, "shadow-ap", new { inboxPath = "shadow-ap/inbox", outboxPath = "shadow-ap/outbox", webhookUrl = receiver.Url, flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 }, state: "Shadow")).GetProperty("id").GetGuid();
+
+        var run = (await api.WaitForRunAsync(await api.RunNowAsync(id))).GetProperty("run");
+        var items = await InvoiceFiles.ItemsAsync(api, id);
+
+        Assert.Equal("Shadow", run.GetProperty("mode").GetString());
+        Assert.Equal(2, items.Count);
+        Assert.All(items, i => Assert.Equal("approve", i.GetProperty("decision").GetString()));
+        Assert.All(items, i => Assert.Equal("Shadow", i.GetProperty("lane").GetString()));
+        Assert.Empty(InvoiceFiles.ExportLines(Path.Combine(portal.DataFolder, "shadow-ap", "outbox")));
+        Assert.Equal(0, receiver.Received);
+        Assert.Equal(2, Directory.GetFiles(inbox).Length);
+        Assert.Empty((await InvoiceFiles.DetailAsync(api, items[0].GetProperty("id").GetGuid())).GetProperty("effects").EnumerateArray());
+    }
+
+    [Fact]
     public async Task UploadsThroughTheApiAnswerWithWorkItemsOrAnErrorPerFile()
     {
         var api = AutomationApi.For(portal);

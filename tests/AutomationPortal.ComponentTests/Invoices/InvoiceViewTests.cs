@@ -1,0 +1,44 @@
+using AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
+using AutomationPortal.Web.Features.Invoices;
+using Bunit;
+
+namespace AutomationPortal.ComponentTests.Invoices;
+
+public sealed class InvoiceViewTests : PortalComponentTest
+{
+    [Fact]
+    public void AnEscalatedInvoiceShowsItsReasonsEvidenceAndEveryRule()
+    {
+        var invoice = InvoiceSamples.Create(4);
+        var broken = invoice with { Totals = invoice.Totals with { Payable = invoice.Totals.Payable + 5m } };
+        var earlierId = Guid.NewGuid();
+        var earlier = new InvoiceEvidence(earlierId, Guid.NewGuid(), invoice.Number, invoice.Supplier.Name, "Invoice", invoice.IssueDate, invoice.Totals.Payable, "EUR", new DateTime(2026, 11, 2, 9, 30, 0, DateTimeKind.Utc));
+        var document = new InvoiceDocument("resent.xml", 4096, broken, broken.Supplier.Identity, broken.Totals.Payable, InvoiceHistory.ContentKey(broken),
+            InvoiceVerifier.Verify(broken), [new InvoiceCheck("duplicate", "The same supplier already sent invoice X.", [earlier])]);
+
+        var view = Render<InvoiceView>(p => p.Add(v => v.Document, document).Add(v => v.ReasonCodes, ["duplicate", "arithmetic:BR-CO-16"]));
+
+        Assert.Contains("Duplicate: the supplier already sent this invoice number", view.Find("[data-testid=reason-duplicate]").TextContent, StringComparison.Ordinal);
+        Assert.Equal($"work-items/{earlierId}", view.Find("[data-testid=evidence-link]").GetAttribute("href"));
+        Assert.Contains("Totals do not add up (BR-CO-16)", view.Find("[data-testid='reason-arithmetic:BR-CO-16']").TextContent, StringComparison.Ordinal);
+        Assert.Equal(InvoiceVerifier.Rules.Count, view.FindAll("[data-testid=verification] tbody tr").Count);
+        Assert.Equal("Failed", view.Find("[data-testid='rule-arithmetic:BR-CO-16']").GetAttribute("data-outcome"));
+        Assert.Equal(invoice.Lines.Count, view.FindAll("[data-testid=invoice-lines] tbody tr").Count);
+        Assert.Equal(invoice.VatBreakdown.Count, view.FindAll("[data-testid=vat-breakdown] tbody tr").Count);
+        Assert.Contains("EUR", view.Find("[data-testid=payable]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACleanCreditNoteSaysAllChecksPassedAndCountsAsNegative()
+    {
+        var credit = InvoiceSamples.Create(8, InvoiceDocumentType.CreditNote);
+        var document = new InvoiceDocument("cn.json", 900, credit, credit.Supplier.Identity, InvoiceDocument.CountedAmount(credit), InvoiceHistory.ContentKey(credit), [], []);
+
+        var view = Render<InvoiceView>(p => p.Add(v => v.Document, document));
+
+        Assert.Contains("No duplicate, nothing unusual", view.Find("[data-testid=invoice-checks]").TextContent, StringComparison.Ordinal);
+        Assert.StartsWith("-", view.Find("[data-testid=payable]").TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Contains("Credit note (counts as negative)", view.Markup, StringComparison.Ordinal);
+        Assert.Empty(view.FindAll("[data-outcome=Failed]"));
+    }
+}

@@ -1,22 +1,17 @@
 using System.Globalization;
-using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Kinds.Sample;
 using AutomationPortal.Web.Features.Automations.Model;
-using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Security;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace AutomationPortal.Benchmarks;
 
@@ -44,25 +39,7 @@ public class EngineThroughputBenchmarks
     {
         _folder = Path.Combine(Path.GetTempPath(), "portal-engine-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_folder, "portal.db")}",
-        }).Build();
-        _database = PortalDatabase.Resolve(configuration, _folder);
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddPortalDbContext(_database);
-        services.AddQuartz(new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = "bench-" + Guid.NewGuid().ToString("N") }, _ => { });
-        services.AddSingleton<IAutomationKind, SampleInboxKind>();
-        services.AddSingleton<AutomationKindCatalog>();
-        services.AddSingleton<AutomationScheduler>();
-        services.AddSingleton<GuardrailMonitor>();
-        services.AddScoped<AutomationEngine>();
-        _services = services.BuildServiceProvider();
-        using var scope = _services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode = WAL;");
+        _services = EngineHost.Build<SampleInboxKind>(_folder, out _database);
     }
 
     [IterationSetup]

@@ -3,19 +3,14 @@ using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
 using AutomationPortal.Web.Features.Automations.Model;
-using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Features.Invoices;
-using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Security;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Quartz;
 
 namespace AutomationPortal.Benchmarks;
 
@@ -54,26 +49,7 @@ public class InvoiceIntakeBenchmarks
         }
 
         _files = Directory.GetFiles(_source).Order(StringComparer.Ordinal).ToArray();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_folder, "portal.db")}",
-        }).Build();
-        _database = PortalDatabase.Resolve(configuration, _folder);
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(_database);
-        services.AddPortalDbContext(_database);
-        services.AddQuartz(new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = "bench-" + Guid.NewGuid().ToString("N") }, _ => { });
-        services.AddSingleton<IAutomationKind, InvoiceIntakeKind>();
-        services.AddSingleton<AutomationKindCatalog>();
-        services.AddSingleton<AutomationScheduler>();
-        services.AddSingleton<GuardrailMonitor>();
-        services.AddScoped<AutomationEngine>();
-        _services = services.BuildServiceProvider();
-        using var scope = _services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode = WAL;");
+        _services = EngineHost.Build<InvoiceIntakeKind>(_folder, out _database);
     }
 
     /// <summary>The same files in a fresh inbox, no history, a new automation and run.</summary>

@@ -51,6 +51,13 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
         await LivePortal.ScreenshotAsync(page, "run-detail");
         await page.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Log" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-log]")).ToContainTextAsync("quarantined");
+
+        // Every work item opens with its decisions and what was done.
+        await page.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Items" }).ClickAsync();
+        await page.Locator("[data-testid=work-items] tr", new PageLocatorOptions { HasText = "Done" }).Locator("[data-testid=work-item-link]").First.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=item-status]")).ToHaveTextAsync("Done");
+        await Assertions.Expect(page.GetByText("result-file")).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(page, "work-item");
         await page.Context.CloseAsync();
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net.Sockets;
 using AutomationPortal.TestSupport;
 using Microsoft.Data.Sqlite;
@@ -69,4 +71,32 @@ internal static class ChildPortal
 #else
     private const string BuildConfiguration = "Release";
 #endif
+
+    /// <summary>Waits until a run has read at least <paramref name="items"/> items (its first chunks are stored).</summary>
+    public static Task WaitUntilReadAsync(HttpClient client, Guid runId, int items) =>
+        AutomationApi.WaitUntilAsync(async () =>
+        {
+            var run = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{runId}", UriKind.Relative));
+            return run.GetProperty("run").GetProperty("itemsRead").GetInt32() >= items;
+        }, TimeSpan.FromSeconds(60), $"run {runId} has read {items} items");
+
+    /// <summary>Waits until the automation has <paramref name="items"/> work items (of a status, when given) and no run going.</summary>
+    public static Task WaitUntilSettledAsync(HttpClient client, Guid automationId, int items, string? status, TimeSpan timeout) =>
+        AutomationApi.WaitUntilAsync(async () =>
+        {
+            var found = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/work-items?automationId={automationId}&pageSize=1{(status is null ? "" : "&status=" + status)}", UriKind.Relative));
+            var runs = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/automations/{automationId}/runs", UriKind.Relative));
+            return found.GetProperty("total").GetInt32() == items
+                && runs.GetProperty("items").EnumerateArray().All(r => r.GetProperty("status").GetString() is not ("Running" or "Queued"));
+        }, timeout, "the recovery run has processed the rest");
+
+    /// <summary>SIGKILL, as a power cut would: no shutdown code runs.</summary>
+    public static async Task KillAsync(Process? process)
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
 }

@@ -53,26 +53,15 @@ public sealed class CrashRecoveryTests
             var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
             // Kill it once the first chunk is stored and the second is under way.
-            await AutomationApi.WaitUntilAsync(async () =>
-            {
-                var run = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{runId}", UriKind.Relative));
-                return run.GetProperty("run").GetProperty("itemsRead").GetInt32() >= 200;
-            }, TimeSpan.FromSeconds(60), "the first chunk is stored");
+            await ChildPortal.WaitUntilReadAsync(client, runId, 200);
             await Task.Delay(300);
-            portal.Kill(entireProcessTree: true);
-            await portal.WaitForExitAsync();
+            await ChildPortal.KillAsync(portal);
             var storedAtKill = await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM WorkItems");
             Assert.InRange(storedAtKill, 200, Items - 1);
 
             portal = ChildPortal.Start(folder, port);
             await ChildPortal.WaitHealthyAsync(client, portal);
-            await AutomationApi.WaitUntilAsync(async () =>
-            {
-                var items = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/work-items?automationId={id}&pageSize=1", UriKind.Relative));
-                var runs = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/automations/{id}/runs", UriKind.Relative));
-                return items.GetProperty("total").GetInt32() == Items
-                    && runs.GetProperty("items").EnumerateArray().All(r => r.GetProperty("status").GetString() is not ("Running" or "Queued"));
-            }, TimeSpan.FromSeconds(90), "the recovery run has processed the rest");
+            await ChildPortal.WaitUntilSettledAsync(client, id, Items, null, TimeSpan.FromSeconds(90));
 
             var recovery = (await client.GetFromJsonAsync<JsonElement>(new Uri($"api/automations/{id}/runs", UriKind.Relative))).GetProperty("items").EnumerateArray().ToList();
             Assert.Contains(recovery, r => r.GetProperty("trigger").GetString() == "Recovery" && r.GetProperty("status").GetString() == "Succeeded");
@@ -80,11 +69,7 @@ public sealed class CrashRecoveryTests
         }
         finally
         {
-            if (portal is { HasExited: false })
-            {
-                portal.Kill(entireProcessTree: true);
-                await portal.WaitForExitAsync();
-            }
+            await ChildPortal.KillAsync(portal);
         }
 
         try

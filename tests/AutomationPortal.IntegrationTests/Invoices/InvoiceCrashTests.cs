@@ -51,33 +51,18 @@ public sealed class InvoiceCrashTests
             using var started = await client.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
             var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-            await AutomationApi.WaitUntilAsync(async () =>
-            {
-                var run = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/runs/{runId}", UriKind.Relative));
-                return run.GetProperty("run").GetProperty("itemsRead").GetInt32() >= 100;
-            }, TimeSpan.FromSeconds(60), "the first chunk is stored");
+            await ChildPortal.WaitUntilReadAsync(client, runId, 100);
             await Task.Delay(300);
-            portal.Kill(entireProcessTree: true);
-            await portal.WaitForExitAsync();
+            await ChildPortal.KillAsync(portal);
             Assert.InRange(await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM WorkItems"), 100, Invoices - 1);
 
             portal = ChildPortal.Start(folder, port);
             await ChildPortal.WaitHealthyAsync(client, portal);
-            await AutomationApi.WaitUntilAsync(async () =>
-            {
-                var items = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/work-items?automationId={id}&status=Done&pageSize=1", UriKind.Relative));
-                var runs = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/automations/{id}/runs", UriKind.Relative));
-                return items.GetProperty("total").GetInt32() == Invoices
-                    && runs.GetProperty("items").EnumerateArray().All(r => r.GetProperty("status").GetString() is not ("Running" or "Queued"));
-            }, TimeSpan.FromSeconds(120), "the recovery run has processed the rest");
+            await ChildPortal.WaitUntilSettledAsync(client, id, Invoices, "Done", TimeSpan.FromSeconds(120));
         }
         finally
         {
-            if (portal is { HasExited: false })
-            {
-                portal.Kill(entireProcessTree: true);
-                await portal.WaitForExitAsync();
-            }
+            await ChildPortal.KillAsync(portal);
         }
 
         try

@@ -11,6 +11,7 @@ public sealed class AccessControlTests(PortalFixture portal) : IClassFixture<Por
     [InlineData("/admin/users")]
     [InlineData("/escalations")]
     [InlineData("/roi")]
+    [InlineData("/work-items/01a216a5-c8eb-7946-b090-64605a687110")]
     public async Task AnonymousPageVisitIsSentToSignIn(string path)
     {
         using var client = portal.CreateBrowserLikeClient();
@@ -29,6 +30,9 @@ public sealed class AccessControlTests(PortalFixture portal) : IClassFixture<Por
     [InlineData("GET", "/api/admin/users")]
     [InlineData("GET", "/api/admin/audit")]
     [InlineData("GET", "/api/no-such-endpoint")]
+    [InlineData("POST", "/api/automations/01a216a5-c70e-7c5b-9e64-d4802cbca990/items")]
+    [InlineData("GET", "/api/work-items/01a216a5-c8eb-7946-b090-64605a687110")]
+    [InlineData("GET", "/api/work-items/01a216a5-c8eb-7946-b090-64605a687110/original")]
     public async Task AnonymousApiCallGets401NotARedirect(string method, string path)
     {
         using var client = portal.CreateBrowserLikeClient();

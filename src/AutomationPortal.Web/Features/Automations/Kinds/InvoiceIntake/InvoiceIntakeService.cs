@@ -30,7 +30,7 @@ public sealed class InvoiceIntakeService(
     TimeProvider time)
 {
     /// <summary>How long an upload waits for its run before it answers with what is known.</summary>
-    public static TimeSpan WaitForRun { get; set; } = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan WaitForRun = TimeSpan.FromSeconds(60);
 
     /// <summary>The size limit of an automation's files (its maxFileBytes), for the upload page.</summary>
     public async Task<long> MaxFileBytesAsync(Guid automationId, CancellationToken cancellationToken = default) =>

@@ -56,6 +56,13 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
             await Assertions.Expect(page.Locator("[data-testid=invoice-lines] tbody tr")).ToHaveCountAsync(original.Lines.Count);
             await Assertions.Expect(page.Locator("[data-testid=download-original]")).ToBeVisibleAsync();
             await LivePortal.ScreenshotAsync(page, "invoice-view", fullPage: true);
+            var invoiceUrl = page.Url;
+            var phone = await portal.NewPageAsync(390, 844);
+            await LivePortal.SignInAsync(phone, PortalAppFactory.AgentEmail, PortalAppFactory.DemoPassword);
+            await phone.GotoAsync(invoiceUrl);
+            await Assertions.Expect(phone.Locator("[data-testid=verification]")).ToBeVisibleAsync();
+            await LivePortal.ScreenshotAsync(phone, "invoice-view-phone");
+            await phone.Context.CloseAsync();
 
             // The evidence opens the earlier invoice.
             await page.Locator("[data-testid=evidence-link]").First.ClickAsync();

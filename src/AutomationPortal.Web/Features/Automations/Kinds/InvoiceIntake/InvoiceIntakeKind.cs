@@ -250,6 +250,12 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             {
                 return new ReadAhead(null, name, length, null, null, null, null, $"{name}: {e.Message}");
             }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                // The reader promises InvoiceReadException only; should a document still break it, that document is
+                // quarantined with the reason, never the run.
+                return new ReadAhead(null, name, length, null, null, null, null, $"{name}: the invoice could not be read ({e.GetType().Name}: {e.Message}).");
+            }
         }
 
         public PreparedItem Restore(string payload) =>

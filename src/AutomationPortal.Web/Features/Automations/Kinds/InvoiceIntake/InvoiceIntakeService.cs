@@ -54,6 +54,7 @@ public sealed class InvoiceIntakeService(
         var (_, uploads, _) = InvoiceIntakeKind.Folders(settings, database.DataFolder);
         var staging = Path.Combine(uploads, ".incoming");
         Directory.CreateDirectory(staging);
+        RemoveAbandonedParts(staging);
 
         var results = new IntakeFileResult?[files.Count];
         var saved = new List<(int Index, string Key)>();
@@ -172,6 +173,22 @@ public sealed class InvoiceIntakeService(
         }
 
         return (length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    /// <summary>Parts of uploads cut off by a stop (never complete, never read) are removed after a day.</summary>
+    private static void RemoveAbandonedParts(string staging)
+    {
+        foreach (var part in new DirectoryInfo(staging).EnumerateFiles("*.part").Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddDays(-1)))
+        {
+            try
+            {
+                part.Delete();
+            }
+            catch (IOException)
+            {
+                // In use or gone: the next upload tries again.
+            }
+        }
     }
 
     /// <summary>The file's own name without any folder, and without characters a file system refuses.</summary>

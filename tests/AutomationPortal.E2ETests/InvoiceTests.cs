@@ -83,7 +83,8 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
         await page.GotoAsync("automations");
         await LivePortal.WaitForCircuitAsync(page);
         await page.Locator("a", new PageLocatorOptions { HasText = "Demo: invoice intake" }).ClickAsync();
-        await page.Locator("[data-testid=run-history] tbody tr").First.ClickAsync();
+        // The run that read the demo inbox at start (a scheduled run may have come since, with nothing new).
+        await page.Locator("[data-testid=run-history] tbody tr", new PageLocatorOptions { HasText = "Manual" }).Last.ClickAsync();
 
         var summary = page.Locator("[data-testid=run-summary]");
         await Assertions.Expect(summary).ToContainTextAsync("Duplicate", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });

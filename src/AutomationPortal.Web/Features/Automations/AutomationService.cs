@@ -103,11 +103,16 @@ public sealed class AutomationService(
             .ToListAsync(cancellationToken);
         var alerts = await db.Set<Alert>().AsNoTracking().Where(a => a.AcknowledgedAt == null).GroupBy(a => a.AutomationId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        // Each automation's latest run that was not skipped, in one query.
+        var latest = (await db.Set<AutomationRun>().AsNoTracking()
+                .Where(r => r.SkipReason == null && r.QueuedAt == db.Set<AutomationRun>()
+                    .Where(x => x.AutomationId == r.AutomationId && x.SkipReason == null).Max(x => x.QueuedAt))
+                .ToListAsync(cancellationToken))
+            .GroupBy(r => r.AutomationId).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Id).First());
         var summaries = new List<AutomationSummary>(automations.Count);
         foreach (var a in automations)
         {
-            var last = await db.Set<AutomationRun>().AsNoTracking().Where(r => r.AutomationId == a.Id && r.SkipReason == null)
-                .OrderByDescending(r => r.QueuedAt).FirstOrDefaultAsync(cancellationToken);
+            var last = latest.GetValueOrDefault(a.Id);
             var finished = runs.Where(r => r.AutomationId == a.Id && r.Status is RunStatus.Succeeded or RunStatus.PartiallySucceeded or RunStatus.Failed).ToList();
             double? rate = finished.Count == 0 ? null : (double)finished.Count(r => r.Status == RunStatus.Succeeded) / finished.Count;
             summaries.Add(new AutomationSummary(a.Id, a.Kind, a.Name, a.State, a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone,

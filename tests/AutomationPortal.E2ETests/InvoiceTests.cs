@@ -91,6 +91,14 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
         await Assertions.Expect(summary).ToContainTextAsync("export-line");
         await LivePortal.ScreenshotAsync(page, "invoice-run-summary");
 
+        // A reason in the summary lists its items.
+        await page.Locator("[data-testid=summary-reason]", new PageLocatorOptions { HasText = "Duplicate: the supplier already sent" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=reason-filter]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=work-items] tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-testid=work-items] tbody tr")).ToContainTextAsync("INV-2026-00004");
+        await page.ClickAsync("[data-testid=clear-reason]");
+        await Assertions.Expect(page.Locator("[data-testid=reason-filter]")).ToHaveCountAsync(0);
+
         await page.Locator("[data-testid=work-items] tr", new PageLocatorOptions { HasText = "Quarantined" }).Locator("[data-testid=work-item-link]").First.ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=item-reasons]")).ToContainTextAsync("not an e-invoice");
         await page.Context.CloseAsync();

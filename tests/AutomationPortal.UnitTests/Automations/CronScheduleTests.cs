@@ -22,6 +22,8 @@ public sealed class CronScheduleTests
     [InlineData("0 0 10 ? * SAT,SUN", "Every weekend day at 10:00")]
     [InlineData("0 0 6 1 * ?", "On day 1 of every month at 06:00")]
     [InlineData("0 0 23 L * ?", "On the last day of every month at 23:00")]
+    [InlineData("0 0 3 1 1 ?", "Every year on 1 January at 03:00")]
+    [InlineData("0 30 7 15 DEC ?", "Every year on 15 December at 07:30")]
     public void CommonFormsReadAsPlainWords(string expression, string words) =>
         Assert.Equal(words, CronSchedule.Describe(expression));
 

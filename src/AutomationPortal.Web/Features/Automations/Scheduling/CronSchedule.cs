@@ -85,7 +85,9 @@ public static class CronSchedule
         var anyDay = dom is "*" or "?" && dow is "*" or "?";
         if (month != "*")
         {
-            return null;
+            return MonthName(month) is { } name && IsNumber(sec) && IsNumber(min) && dow is "?" or "*" && IsNumber(dom) && TryTimes(hour, min, out var yearly)
+                ? $"Every year on {int.Parse(dom, CultureInfo.InvariantCulture)} {name} at {yearly}"
+                : null;
         }
 
         if (anyDay && Step(sec) is { } everySeconds && min == "*" && hour == "*")
@@ -157,6 +159,14 @@ public static class CronSchedule
         }
 
         return null;
+    }
+
+    private static readonly string[] MonthAbbreviations = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+    private static string? MonthName(string month)
+    {
+        var number = IsNumber(month) ? int.Parse(month, CultureInfo.InvariantCulture) : Array.IndexOf(MonthAbbreviations, month.ToUpperInvariant()) + 1;
+        return number is >= 1 and <= 12 ? CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(number) : null;
     }
 
     private static bool TryTimes(string hour, string minute, out string text)

@@ -212,6 +212,26 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
     }
 
     [Fact]
+    public async Task TheSameInvoiceSentToTwoAutomationsAtOnceIsCaughtByOne()
+    {
+        var api = AutomationApi.For(portal);
+        var invoice = InvoiceSamples.Create(95);
+        InvoiceFiles.Write(Path.Combine(portal.DataFolder, "twin-a", "inbox"), "x.xml", invoice, InvoiceFormat.Ubl);
+        InvoiceFiles.Write(Path.Combine(portal.DataFolder, "twin-b", "inbox"), "x.xml", invoice, InvoiceFormat.Cii);
+        var settings = (string name) => new { inboxPath = $"{name}/inbox", outboxPath = $"{name}/outbox", flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 };
+        var a = (await InvoiceFiles.CreateAsync(api, "twin-a", settings("twin-a"))).GetProperty("id").GetGuid();
+        var b = (await InvoiceFiles.CreateAsync(api, "twin-b", settings("twin-b"))).GetProperty("id").GetGuid();
+
+        var runs = await Task.WhenAll(api.RunNowAsync(a), api.RunNowAsync(b));
+        await Task.WhenAll(runs.Select(r => api.WaitForRunAsync(r)));
+
+        var items = (await InvoiceFiles.ItemsAsync(api, a)).Concat(await InvoiceFiles.ItemsAsync(api, b)).ToList();
+        Assert.Equal(2, items.Count);
+        Assert.Single(items, i => i.GetProperty("status").GetString() == "Done");
+        Assert.Single(items, i => InvoiceFiles.Reasons(i).Contains("duplicate"));
+    }
+
+    [Fact]
     public async Task InShadowDecisionsAreRecordedAndNothingIsPostedOrMoved()
     {
         var api = AutomationApi.For(portal);

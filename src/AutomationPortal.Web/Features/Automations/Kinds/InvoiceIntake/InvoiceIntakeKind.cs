@@ -129,6 +129,9 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         return reasons.Count == 0 ? ItemDecision.Approve() : ItemDecision.EscalateFor([.. reasons.Distinct()]);
     }
 
+    /// <summary>One invoice-intake run at a time in this process: from reading its source until it is disposed.</summary>
+    private static readonly SemaphoreSlim Turns = new(1, 1);
+
     /// <summary>
     /// Files read and parsed ahead of the engine at most: a chunk's worth, so parsing goes on while the engine stores
     /// and acknowledges the chunk before.
@@ -153,9 +156,19 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         private readonly PortalDatabase _database = context.Services.GetRequiredService<PortalDatabase>();
         private readonly string _exportFile = InvoiceExport.FileFor(Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder).Outbox, DateTime.UtcNow, context.RunId);
         private InvoiceHistory? _history;
+        private bool _hasTurn;
 
         public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
+            // Invoice-intake runs take turns (runs of one automation never overlap anyway), so an invoice sent to
+            // two automations at once is still caught: each run's history includes what the other stored.
+            if (!await Turns.WaitAsync(TimeSpan.Zero, cancellationToken))
+            {
+                context.Log(LogLevelName.Info, "Waiting for another invoice-intake run to finish, so the duplicate checks see its invoices.");
+                await Turns.WaitAsync(cancellationToken);
+            }
+
+            _hasTurn = true;
             _history = await LoadHistoryAsync(cancellationToken);
             context.Log(LogLevelName.Info, $"{_history.Count} earlier invoice(s) known to the duplicate checks.");
 
@@ -273,7 +286,12 @@ public sealed class InvoiceIntakeKind : IAutomationKind
                 var body = JsonSerializer.SerializeToUtf8Bytes(posting, InvoiceIntakeJson.Default.InvoicePosting);
                 var poster = context.Services.GetRequiredService<WebhookPoster>();
                 var status = await poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken);
-                action.Record("webhook-post", _settings.WebhookUrl, $"HTTP {status.ToString(CultureInfo.InvariantCulture)}", keySuffix: "webhook");
+                var detail = $"HTTP {status.ToString(CultureInfo.InvariantCulture)}";
+
+                // Into the ledger at once, not only with the item's chunk: should the portal stop before the chunk is
+                // stored, the next run finds the post and does not send it again.
+                await RecordPostedAsync(action, $"{action.IdempotencyKey}:webhook", detail, cancellationToken);
+                action.Record("webhook-post", _settings.WebhookUrl, detail, keySuffix: "webhook");
             }
 
             // The export line goes into the ledger with the item; the run's file is written from the ledger at its end.
@@ -296,7 +314,16 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         public Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken) =>
             item.SourceState is ReadAhead { File: { } file } ? _folders.Folder.MoveAsync(file.Path, outcome, reason, cancellationToken) : Task.FromResult<string?>(null);
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public ValueTask DisposeAsync()
+        {
+            if (_hasTurn)
+            {
+                _hasTurn = false;
+                Turns.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
 
         private static SourceItem Item(ReadAhead read) => new(read.File!.Key, read.File.Path, read.File.Content) { SourceState = read };
 
@@ -314,6 +341,26 @@ public sealed class InvoiceIntakeKind : IAutomationKind
                 Type: document.DocumentType,
                 Date: invoice.IssueDate,
                 ContentKey: document.ContentKey));
+        }
+
+        private async Task RecordPostedAsync(ActionContext action, string key, string detail, CancellationToken cancellationToken)
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO "Effects" ("Id", "AutomationId", "RunId", "WorkItemId", "Type", "IdempotencyKey", "Target", "Detail", "At", "Status")
+                VALUES ($id, $a, $run, $item, 'webhook-post', $key, $target, $detail, $at, 'Applied')
+                ON CONFLICT ("AutomationId", "IdempotencyKey") DO NOTHING
+                """;
+            insert.Parameters.AddWithValue("$id", BatchInserter.ToDb(Guid.CreateVersion7()));
+            insert.Parameters.AddWithValue("$a", BatchInserter.ToDb(action.AutomationId));
+            insert.Parameters.AddWithValue("$run", BatchInserter.ToDb(action.RunId));
+            insert.Parameters.AddWithValue("$item", BatchInserter.ToDb(action.WorkItemId));
+            insert.Parameters.AddWithValue("$key", key);
+            insert.Parameters.AddWithValue("$target", _settings.WebhookUrl);
+            insert.Parameters.AddWithValue("$detail", detail);
+            insert.Parameters.AddWithValue("$at", BatchInserter.ToDb(DateTime.UtcNow));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         private async Task<bool> AlreadyPostedAsync(string key, CancellationToken cancellationToken)

@@ -125,6 +125,12 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
         Assert.Equal(["possible-duplicate"], InvoiceFiles.Reasons(later));
         Assert.Contains(originalId, Evidence(await InvoiceFiles.DetailAsync(api, later.GetProperty("id").GetGuid()), "possible-duplicate"));
 
+        // Found by number or by supplier; a search term is taken literally (no wildcards).
+        var found = (await api.WorkItemsAsync(id, "&search=r0021")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal("INV-2026-R0021", Assert.Single(found).GetProperty("invoiceNumber").GetString());
+        Assert.Equal(4, (await api.WorkItemsAsync(id, "&search=" + Uri.EscapeDataString(original.Supplier.Name![..8]))).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await api.WorkItemsAsync(id, "&search=%25")).GetProperty("total").GetInt32());
+
         // Nothing is deleted: the resent copy is archived beside the original.
         Assert.Equal(5, Directory.GetFiles(Path.Combine(portal.DataFolder, "copies", "archive")).Length);
         Assert.Single(InvoiceFiles.ExportLines(Path.Combine(portal.DataFolder, "copies", "outbox")));

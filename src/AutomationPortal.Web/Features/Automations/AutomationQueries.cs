@@ -107,10 +107,17 @@ public sealed class AutomationQueries(PortalDbContext db)
         return new Paged<RunSummary>(rows.Select(AutomationService.Summarise).ToList(), total, page, pageSize);
     }
 
-    public async Task<Paged<WorkItemView>> WorkItemsAsync(Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, int page, int pageSize, CancellationToken cancellationToken = default)
+    public async Task<Paged<WorkItemView>> WorkItemsAsync(Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, string? search, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         (page, pageSize) = Normalise(page, pageSize);
         var query = db.Set<WorkItem>().AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            // By reference (an invoice number), party (a supplier) or party id; the term is taken literally.
+            var pattern = "%" + search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(w => EF.Functions.Like(w.SummaryReference, pattern, "\\") || EF.Functions.Like(w.SummaryParty, pattern, "\\") || EF.Functions.Like(w.SummaryPartyId, pattern, "\\"));
+        }
+
         if (automationId is { } a)
         {
             query = query.Where(w => w.AutomationId == a);

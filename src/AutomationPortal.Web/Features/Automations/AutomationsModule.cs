@@ -81,9 +81,9 @@ public static class AutomationsModule
             TypedResults.Ok(await queries.RunsAsync(id, page ?? 1, pageSize ?? 50, true, ct)));
         read.MapGet("/runs/{id:guid}", async Task<Results<Ok<RunDetail>, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
             await queries.RunAsync(id, ct) is { } run ? TypedResults.Ok(run) : TypedResults.NotFound());
-        read.MapGet("/work-items", async (Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, int? page, int? pageSize, AutomationQueries queries, CancellationToken ct) =>
-            TypedResults.Ok(await queries.WorkItemsAsync(automationId, status, reason, runId, page ?? 1, pageSize ?? 50, ct)))
-            .WithSummary("Work items, newest first. page counts from 1; pageSize up to 500.");
+        read.MapGet("/work-items", async (Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, string? search, int? page, int? pageSize, AutomationQueries queries, CancellationToken ct) =>
+            TypedResults.Ok(await queries.WorkItemsAsync(automationId, status, reason, runId, search, page ?? 1, pageSize ?? 50, ct)))
+            .WithSummary("Work items, newest first; search matches the reference (invoice number), party (supplier) or party id. page counts from 1; pageSize up to 500.");
         read.MapGet("/work-items/{id:guid}", async Task<Results<Ok<WorkItemDetail>, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
             await queries.WorkItemAsync(id, ct) is { } item ? TypedResults.Ok(item) : TypedResults.NotFound())
             .WithSummary("A work item with its payload (for invoices: the invoice, its verification and the duplicate evidence), decisions, escalation and effects.");

@@ -79,6 +79,10 @@ public sealed class InvoiceCrashTests
             // the receiver as a repeat): at most the one in flight.
             Assert.Equal(Invoices, receiver.Booked.Count);
             Assert.InRange(receiver.Repeats, 0, 1);
+            // The killed run's file was written from the ledger by the recovery run; every file has its entry.
+            var files = await ChildPortal.CountAsync(folder, "SELECT COUNT(*) FROM Effects WHERE Type = 'export-file'");
+            Assert.True(files >= 2, $"{files} export files recorded; the killed run's and the recovery run's were expected.");
+            Assert.Equal(files, Directory.GetFiles(Path.Combine(folder, "ap", "outbox"), "*.csv").Length);
             var lines = InvoiceFiles.ExportLines(Path.Combine(folder, "ap", "outbox"));
             Assert.Equal(Invoices, lines.Count);
             Assert.Equal(Invoices, lines.Select(l => l.Split(',')[0]).Distinct().Count());

@@ -248,7 +248,7 @@ internal sealed class EngineStore : IAsyncDisposable
 
     private void AddEffect(Guid automationId, Guid runId, Guid? workItemId, EffectRecord effect, DateTime at) =>
         _effects.Row().Id(Guid.CreateVersion7()).Id(automationId).Id(runId).Id(workItemId).Text(effect.Type).Text(Truncate(effect.IdempotencyKey, 300))
-            .Text(Truncate(effect.Target, 1000)).Text(Truncate(effect.Detail, 4000)).Time(at).Text(effect.Pending ? nameof(EffectStatus.Pending) : nameof(EffectStatus.Applied)).EndRow();
+            .Text(Truncate(effect.Target, 1000)).Text(Truncate(effect.Detail, 4000)).Time(at).Text(nameof(EffectStatus.Applied)).EndRow();
 
     private static string StatusText(WorkItemStatus status) => status switch
     {

@@ -131,15 +131,12 @@ public sealed class ActionContext(Guid automationId, Guid runId, Guid workItemId
 
     public IReadOnlyList<EffectRecord> Effects => _effects;
 
-    /// <summary>
-    /// Records what the action did; the engine writes it to the effects ledger with the item. A <paramref name="pending"/>
-    /// effect is one the kind carries out later in the run (a line of the run's export file) and then confirms.
-    /// </summary>
-    public void Record(string type, string target, string? detail = null, string? keySuffix = null, bool pending = false) =>
-        _effects.Add(new EffectRecord(type, keySuffix is null ? IdempotencyKey : $"{IdempotencyKey}:{keySuffix}", target, detail, pending));
+    /// <summary>Records what the action did; the engine writes it to the effects ledger with the item.</summary>
+    public void Record(string type, string target, string? detail = null, string? keySuffix = null) =>
+        _effects.Add(new EffectRecord(type, keySuffix is null ? IdempotencyKey : $"{IdempotencyKey}:{keySuffix}", target, detail));
 }
 
-public sealed record EffectRecord(string Type, string IdempotencyKey, string Target, string? Detail, bool Pending = false);
+public sealed record EffectRecord(string Type, string IdempotencyKey, string Target, string? Detail);
 
 /// <summary>The items acted on in this run, for per-run effects.</summary>
 public sealed class RunCompletionContext(Guid automationId, Guid runId, IReadOnlyList<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> acted)

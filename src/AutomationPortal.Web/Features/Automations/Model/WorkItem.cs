@@ -160,8 +160,6 @@ public enum EffectStatus
 {
     Applied,
     Compensated,
-    /// <summary>Recorded before it is carried out (a run's export file); confirmed as Applied once the file is complete.</summary>
-    Pending,
 }
 
 /// <summary>What an act step did (an export line, a webhook post), recorded once per idempotency key.</summary>
@@ -260,5 +258,7 @@ internal sealed class EffectConfiguration : IEntityTypeConfiguration<Effect>
         builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
         // Also finds an item's effects: their keys start with the item's own key (see ActionContext.IdempotencyKey).
         builder.HasIndex(e => new { e.AutomationId, e.IdempotencyKey }).IsUnique();
+        // A run's effects, for example the lines of its export file.
+        builder.HasIndex(e => new { e.RunId, e.Type });
     }
 }

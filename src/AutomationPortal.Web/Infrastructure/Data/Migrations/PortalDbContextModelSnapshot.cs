@@ -437,6 +437,8 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.HasIndex("AutomationId", "IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("RunId", "Type");
+
                     b.ToTable("Effects", (string)null);
                 });
 

@@ -5,73 +5,109 @@ using Microsoft.Data.Sqlite;
 
 namespace AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
 
-/// <summary>What a run's export did.</summary>
+/// <summary>What a run's export did: the files written (its own, and any an interrupted run left) and their lines.</summary>
 public sealed record ExportResult(IReadOnlyList<string> Files, int Lines);
 
 /// <summary>
 /// The accounting export. The effects ledger is the record and the file its copy: the act step records each
-/// approved invoice's line as a Pending <c>export-line</c> effect, stored with the item in the engine's chunk
-/// transaction (unique by key, so no invoice is exported twice). At the end of the run the file is written from
-/// the ledger under a temporary name and renamed, and its lines become Applied. Lines still Pending from a run
-/// that was cut off are written the same way by the next run (into the file that run had named, unless it exists).
+/// approved invoice's line as an <c>export-line</c> effect naming the run's file, stored with the item in the
+/// engine's chunk transaction (unique by key, so no invoice is exported twice). At the end of the run the file is
+/// written from those lines under a temporary name and renamed, and one <c>export-file</c> effect records that it
+/// is complete. A run that stopped before that (it ended Failed or Cancelled, its lines in the ledger, no
+/// <c>export-file</c>) has its file written the same way by the next run, unless the file is there already
+/// (renames are atomic: then it was complete).
 /// </summary>
 internal sealed class InvoiceExport(PortalDatabase database, Guid automationId)
 {
-    public const string EffectType = "export-line";
+    public const string LineType = "export-line";
+    public const string FileType = "export-file";
     public const string KeySuffix = "export";
 
     private readonly string _automation = (string)BatchInserter.ToDb(automationId);
+    private readonly string _keyPrefix = $"{automationId:N}:";
 
     /// <summary>The file a run exports to: named by the run's start and id, so a repair writes the same name.</summary>
     public static string FileFor(string outbox, DateTime runStarted, Guid runId) =>
         Path.Combine(outbox, $"invoices-{runStarted:yyyyMMdd-HHmmss}-{runId.ToString("N")[..8]}.csv");
 
-    public async Task<ExportResult> WritePendingAsync(CancellationToken cancellationToken)
+    /// <summary>Writes this run's file, and the files of earlier runs that stopped before writing theirs.</summary>
+    public async Task<ExportResult> WriteAsync(Guid runId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var pending = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var runs = new List<Guid> { runId };
         await using (var query = connection.CreateCommand())
         {
             query.CommandText = """
-                SELECT "Target", "Detail" FROM "Effects"
-                WHERE "AutomationId" = $a AND "Type" = 'export-line' AND "Status" = 'Pending' ORDER BY "Id"
+                SELECT r."Id" FROM "AutomationRuns" r
+                WHERE r."AutomationId" = $a AND r."Status" IN ('Failed', 'Cancelled') AND r."Id" <> $run
+                  AND EXISTS (SELECT 1 FROM "Effects" e WHERE e."RunId" = r."Id" AND e."Type" = 'export-line')
+                  AND NOT EXISTS (SELECT 1 FROM "Effects" m WHERE m."AutomationId" = $a AND m."IdempotencyKey" = $p || 'run:' || lower(replace(r."Id", '-', '')) || ':export-file')
+                ORDER BY r."QueuedAt"
                 """;
             query.Parameters.AddWithValue("$a", _automation);
+            query.Parameters.AddWithValue("$run", BatchInserter.ToDb(runId));
+            query.Parameters.AddWithValue("$p", _keyPrefix);
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var target = reader.GetString(0);
-                if (!pending.TryGetValue(target, out var lines))
-                {
-                    pending[target] = lines = [];
-                }
-
-                lines.Add(reader.IsDBNull(1) ? "" : reader.GetString(1));
+                runs.Insert(runs.Count - 1, Guid.Parse(reader.GetString(0)));
             }
         }
 
         var written = new List<string>();
-        foreach (var (file, lines) in pending)
+        var total = 0;
+        foreach (var run in runs)
         {
-            // A file already there was written completely (it is renamed into place) before the crash that kept
-            // its lines Pending: confirm it, never write it twice.
+            var (file, lines) = await LinesAsync(connection, run, cancellationToken);
+            if (file is null)
+            {
+                continue;
+            }
+
             if (!File.Exists(file))
             {
-                await WriteAsync(file, lines, cancellationToken);
+                await WriteFileAsync(file, lines, cancellationToken);
                 written.Add(file);
             }
 
-            await using var update = connection.CreateCommand();
-            update.CommandText = "UPDATE \"Effects\" SET \"Status\" = 'Applied' WHERE \"AutomationId\" = $a AND \"Type\" = 'export-line' AND \"Target\" = $t AND \"Status\" = 'Pending'";
-            update.Parameters.AddWithValue("$a", _automation);
-            update.Parameters.AddWithValue("$t", file);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO "Effects" ("Id", "AutomationId", "RunId", "WorkItemId", "Type", "IdempotencyKey", "Target", "Detail", "At", "Status")
+                VALUES ($id, $a, $run, NULL, 'export-file', $key, $target, $detail, $at, 'Applied')
+                ON CONFLICT ("AutomationId", "IdempotencyKey") DO NOTHING
+                """;
+            insert.Parameters.AddWithValue("$id", BatchInserter.ToDb(Guid.CreateVersion7()));
+            insert.Parameters.AddWithValue("$a", _automation);
+            insert.Parameters.AddWithValue("$run", BatchInserter.ToDb(run));
+            insert.Parameters.AddWithValue("$key", $"{_keyPrefix}run:{run:N}:{FileType}");
+            insert.Parameters.AddWithValue("$target", file);
+            insert.Parameters.AddWithValue("$detail", $"{lines.Count} line(s)");
+            insert.Parameters.AddWithValue("$at", BatchInserter.ToDb(DateTime.UtcNow));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            total += lines.Count;
         }
 
-        return new ExportResult(written, pending.Values.Sum(l => l.Count));
+        return new ExportResult(written, total);
     }
 
-    private static async Task WriteAsync(string file, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    private static async Task<(string? File, List<string> Lines)> LinesAsync(SqliteConnection connection, Guid runId, CancellationToken cancellationToken)
+    {
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT \"Target\", \"Detail\" FROM \"Effects\" WHERE \"RunId\" = $run AND \"Type\" = 'export-line' ORDER BY \"Id\"";
+        query.Parameters.AddWithValue("$run", BatchInserter.ToDb(runId));
+        string? file = null;
+        var lines = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            file ??= reader.GetString(0);
+            lines.Add(reader.IsDBNull(1) ? "" : reader.GetString(1));
+        }
+
+        return (file, lines);
+    }
+
+    private static async Task WriteFileAsync(string file, IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var temp = file + ".tmp";

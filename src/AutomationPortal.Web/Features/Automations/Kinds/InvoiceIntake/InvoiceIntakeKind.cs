@@ -295,19 +295,19 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             }
 
             // The export line goes into the ledger with the item; the run's file is written from the ledger at its end.
-            action.Record(InvoiceExport.EffectType, _exportFile, posting.CsvLine(), keySuffix: InvoiceExport.KeySuffix, pending: true);
+            action.Record(InvoiceExport.LineType, _exportFile, posting.CsvLine(), keySuffix: InvoiceExport.KeySuffix);
         }
 
         public async Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken)
         {
-            var result = await new InvoiceExport(_database, context.AutomationId).WritePendingAsync(cancellationToken);
+            var result = await new InvoiceExport(_database, context.AutomationId).WriteAsync(completion.RunId, cancellationToken);
             foreach (var file in result.Files.Where(f => f != _exportFile))
             {
                 context.Log(LogLevelName.Warning, $"{Path.GetFileName(file)}, recorded by an interrupted run, was written from the ledger.");
             }
 
             context.Log(LogLevelName.Info, result.Files.Contains(_exportFile)
-                ? $"Exported {result.Lines} invoice line(s) to {Path.GetFileName(_exportFile)}."
+                ? $"Exported to {Path.GetFileName(_exportFile)} ({result.Lines} line(s) in all)."
                 : "Nothing new to export: no invoice was approved in this run.");
         }
 

@@ -92,6 +92,37 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
     }
 
     [Fact]
+    public async Task TheSharedRealInvoicesAreAllReadNoneQuarantined()
+    {
+        var samples = Path.GetFullPath(Path.Combine(AutomationPortal.TestSupport.PortalAppFactory.RepoRoot, "..", "shared", "samples", "invoices"));
+        if (!Directory.Exists(samples))
+        {
+            Assert.Skip("SKIPPED: ../shared/samples/invoices is not beside the repository; the shared e-invoice samples are needed for this test.");
+        }
+
+        // Copied into a temporary inbox (the intake moves what it reads); the shared originals stay where they are.
+        var api = AutomationApi.For(portal);
+        var inbox = Path.Combine(portal.DataFolder, "real", "inbox");
+        var files = Directory.GetFiles(Path.Combine(samples, "ubl"), "*.xml").Concat(Directory.GetFiles(Path.Combine(samples, "cii"), "*.xml"))
+            .Where(f => new FileInfo(f).Length < 1_000_000).ToList();
+        foreach (var file in files)
+        {
+            InvoiceFiles.WriteBytes(inbox, Path.GetFileName(file), await File.ReadAllBytesAsync(file));
+        }
+
+        var distinct = files.Select(f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))).Distinct().Count();
+        var id = (await InvoiceFiles.CreateAsync(api, "real", new { inboxPath = "real/inbox", outboxPath = "real/outbox", flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000_000 })).GetProperty("id").GetGuid();
+        await api.WaitForRunAsync(await api.RunNowAsync(id), TimeSpan.FromSeconds(60));
+
+        var items = await InvoiceFiles.ItemsAsync(api, id);
+        Assert.True(files.Count >= 40, $"Only {files.Count} shared samples found.");
+        Assert.Equal(distinct, items.Count);
+        Assert.All(items, i => Assert.NotEqual("Quarantined", i.GetProperty("status").GetString()));
+        Assert.All(items, i => Assert.False(string.IsNullOrEmpty(i.GetProperty("invoiceNumber").GetString())));
+        Assert.Empty(Directory.GetFiles(inbox));
+    }
+
+    [Fact]
     public async Task AResentCopyChangesNothingAndRenumberedOrReformattedCopiesAreCaughtWithEvidence()
     {
         var api = AutomationApi.For(portal);

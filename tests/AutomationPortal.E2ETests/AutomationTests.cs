@@ -71,9 +71,8 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
             await File.WriteAllTextAsync(Path.Combine(inbox, name), content);
         }
 
-        using var http = new HttpClient { BaseAddress = new Uri(portal.BaseUrl) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
-        using var created = await http.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+        using var http = portal.ApiClient();
+        var id = await LivePortal.CreateAutomationAsync(http, new
         {
             kind = "sample-inbox",
             name = "Fragile numbers",
@@ -82,7 +81,6 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
             settings = new { inboxPath = "fragile/inbox", outboxPath = "fragile/outbox", settleSeconds = 0 },
             guardrails = new { maxFailureRate = 0.5, failureRateWindow = 4 },
         });
-        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
         using var run = await http.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
         var runId = (await run.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
         for (var i = 0; i < 100 && (await http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri($"api/runs/{runId}", UriKind.Relative))).GetProperty("run").GetProperty("status").GetString() is "Queued" or "Running"; i++)

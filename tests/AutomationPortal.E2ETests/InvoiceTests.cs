@@ -12,9 +12,8 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
     public async Task AnAgentUploadsARenumberedCopyAndSeesItsVerificationAndTheEarlierInvoiceAsEvidence()
     {
         // An intake automation that already holds the original invoice.
-        using var http = new HttpClient { BaseAddress = new Uri(portal.BaseUrl) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
-        using var created = await http.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+        using var http = portal.ApiClient();
+        var id = await LivePortal.CreateAutomationAsync(http, new
         {
             kind = "invoice-intake",
             name = "Accounts payable",
@@ -22,7 +21,6 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
             state = "Production",
             settings = new { inboxPath = "ap/inbox", outboxPath = "ap/outbox", flagNewSuppliers = false },
         });
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var original = InvoiceSamples.Create(501) with { Number = "AP-2026-0501" };
         using (var body = new ByteArrayContent(InvoiceWriter.Write(original, InvoiceFormat.Ubl)))
         {
@@ -113,9 +111,8 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
             Assert.Skip("SKIPPED: ../shared/samples/invoices is not beside the repository; this test shows one of its real invoices.");
         }
 
-        using var http = new HttpClient { BaseAddress = new Uri(portal.BaseUrl) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
-        using var created = await http.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+        using var http = portal.ApiClient();
+        var id = await LivePortal.CreateAutomationAsync(http, new
         {
             kind = "invoice-intake",
             name = "Peppol inbox",
@@ -123,7 +120,6 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
             state = "Production",
             settings = new { inboxPath = "peppol/inbox", outboxPath = "peppol/outbox", flagNewSuppliers = false, reviewThreshold = 1_000_000 },
         });
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         using var body = new ByteArrayContent(await File.ReadAllBytesAsync(sample));
         body.Headers.Add("X-File-Name", Path.GetFileName(sample));
         using var response = await http.PostAsync(new Uri($"api/automations/{id}/items", UriKind.Relative), body);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using AutomationPortal.TestSupport;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -111,4 +112,21 @@ public sealed class LivePortal : IAsyncLifetime
 
     public static Task ScreenshotAsync(IPage page, string name, bool fullPage = false) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = fullPage });
+
+    /// <summary>An HTTP client for the portal's API with the bootstrap Admin key, to set a scene before the browser looks.</summary>
+    public HttpClient ApiClient()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
+        return http;
+    }
+
+    /// <summary>Creates an automation through the API (kind, name, schedule, state, settings…) and returns its id.</summary>
+    public static async Task<Guid> CreateAutomationAsync(HttpClient http, object request)
+    {
+        using var created = await http.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), request);
+        var text = await created.Content.ReadAsStringAsync();
+        Assert.True(created.IsSuccessStatusCode, text);
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+    }
 }

@@ -99,4 +99,22 @@ internal static class ChildPortal
             await process.WaitForExitAsync();
         }
     }
+
+    /// <summary>A client for the child portal's API with the bootstrap Admin key.</summary>
+    public static HttpClient ClientFor(int port)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        client.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
+        return client;
+    }
+
+    /// <summary>Creates an automation (kind, name, schedule, state, settings) and starts a run of it now.</summary>
+    public static async Task<(Guid AutomationId, Guid RunId)> CreateAndRunAsync(HttpClient client, object automation)
+    {
+        using var created = await client.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), automation);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using var started = await client.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
+        return (id, (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+    }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using AutomationPortal.TestSupport;
 using Microsoft.Data.Sqlite;
@@ -35,11 +33,10 @@ public sealed class CrashRecoveryTests
         {
             var port = ChildPortal.FreePort();
             portal = ChildPortal.Start(folder, port);
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            client.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
+            using var client = ChildPortal.ClientFor(port);
             await ChildPortal.WaitHealthyAsync(client, portal);
 
-            using var created = await client.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+            var (id, runId) = await ChildPortal.CreateAndRunAsync(client, new
             {
                 kind = "sample-inbox",
                 name = "crash",
@@ -47,11 +44,6 @@ public sealed class CrashRecoveryTests
                 state = "Production",
                 settings = new { inboxPath = "crash/inbox", outboxPath = "crash/outbox", settleSeconds = 0, delayMs = 8 },
             });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-            using var started = await client.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
-            var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-
             // Kill it once the first chunk is stored and the second is under way.
             await ChildPortal.WaitUntilReadAsync(client, runId, 200);
             await Task.Delay(300);

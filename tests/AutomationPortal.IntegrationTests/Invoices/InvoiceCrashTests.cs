@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using AutomationPortal.IntegrationTests.Automations;
 using AutomationPortal.TestSupport;
 using AutomationPortal.Web.Features.Invoices;
@@ -34,11 +31,10 @@ public sealed class InvoiceCrashTests
         {
             var port = ChildPortal.FreePort();
             portal = ChildPortal.Start(folder, port);
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            client.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
+            using var client = ChildPortal.ClientFor(port);
             await ChildPortal.WaitHealthyAsync(client, portal);
 
-            using var created = await client.PostAsJsonAsync(new Uri("api/automations", UriKind.Relative), new
+            var (id, runId) = await ChildPortal.CreateAndRunAsync(client, new
             {
                 kind = "invoice-intake",
                 name = "ap",
@@ -46,11 +42,6 @@ public sealed class InvoiceCrashTests
                 state = "Production",
                 settings = new { inboxPath = "ap/inbox", outboxPath = "ap/outbox", webhookUrl = receiver.Url, flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 },
             });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-            using var started = await client.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
-            var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-
             await ChildPortal.WaitUntilReadAsync(client, runId, 100);
             await Task.Delay(300);
             await ChildPortal.KillAsync(portal);

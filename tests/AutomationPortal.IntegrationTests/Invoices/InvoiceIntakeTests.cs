@@ -296,6 +296,12 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
     {
         var api = AutomationApi.For(portal);
         var id = (await InvoiceFiles.CreateAsync(api, "upload", new { inboxPath = "upload/inbox", outboxPath = "upload/outbox", flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000, maxFileBytes = 100_000 })).GetProperty("id").GetGuid();
+
+        // Saving the automation created its folders, and says where they are.
+        var folders = (await api.GetAsync(id)).GetProperty("folders").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("path").GetString()!);
+        Assert.Equal(Path.Combine(portal.DataFolder, "upload", "inbox"), folders["Inbox"]);
+        Assert.Equal(Path.Combine(portal.DataFolder, "upload", "archive"), folders["Archive"]);
+        Assert.All(folders.Values, path => Assert.True(Directory.Exists(path), path));
         using var form = new MultipartFormDataContent();
         form.Add(new ByteArrayContent(InvoiceWriter.Write(InvoiceSamples.Create(81), InvoiceFormat.Ubl)), "files", "good.xml");
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(Xxe)), "files", "../../hostile.xml");

@@ -75,7 +75,8 @@ public sealed record AutomationDetail(
     bool IsDemo,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    long Version);
+    long Version,
+    IReadOnlyList<KindFolder> Folders);
 
 /// <summary>
 /// Everything people do with automations: create, change, pause, resume, run now, emergency stop. Every call that
@@ -89,7 +90,8 @@ public sealed class AutomationService(
     IOptions<OrganisationOptions> organisation,
     IOptions<FilesOptions> files,
     PortalDatabase database,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<AutomationService> logger)
 {
     public KindValidationContext ValidationContext => new(files.Value.AllowedRootsOrDefault(database.DataFolder), database.DataFolder);
 
@@ -130,7 +132,35 @@ public sealed class AutomationService(
         var next = Automation.IsRunnable(a.State) ? CronSchedule.NextFireTimes(a.Schedule, a.TimeZone, time.GetUtcNow(), 5) : [];
         return new AutomationDetail(a.Id, a.Kind, kind?.DisplayName ?? a.Kind, a.Name, a.State, a.StateBeforePause, settings.RootElement.Clone(), a.SettingsVersion,
             a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone, next, a.Guardrails, a.ImplementationCost, a.MonthlyRunningCost, a.CostCurrency,
-            a.OwnerName, a.IsDemo, a.CreatedAt, a.UpdatedAt, a.Version);
+            a.OwnerName, a.IsDemo, a.CreatedAt, a.UpdatedAt, a.Version, FoldersOf(kind, a));
+    }
+
+    private IReadOnlyList<KindFolder> FoldersOf(IAutomationKind? kind, Automation automation)
+    {
+        try
+        {
+            return kind is null ? [] : kind.Folders(KindSettings.Read(kind, automation.Settings), database.DataFolder);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Missing folders are created when an automation is saved, so files can be dropped in at once.</summary>
+    private void CreateFolders(IAutomationKind? kind, Automation automation)
+    {
+        foreach (var folder in FoldersOf(kind, automation))
+        {
+            try
+            {
+                Directory.CreateDirectory(folder.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("Could not create {Folder} folder {Path} of automation {Name}: {Message}. Runs try again.", folder.Name, folder.Path, automation.Name, e.Message);
+            }
+        }
     }
 
     public Task<AutomationDetail> CreateAsync(AutomationRequest request, CancellationToken cancellationToken = default) =>
@@ -170,6 +200,7 @@ public sealed class AutomationService(
 
         db.Add(automation);
         await db.SaveChangesAsync(cancellationToken);
+        CreateFolders(kind, automation);
         await scheduler.ScheduleAsync(automation, cancellationToken);
         return await GetAsync(automation.Id, cancellationToken);
     }
@@ -189,6 +220,7 @@ public sealed class AutomationService(
         await EnsureUniqueNameAsync(automation, errors, cancellationToken);
         ThrowIfAny(errors);
         await db.SaveChangesAsync(cancellationToken);
+        CreateFolders(kinds.Find(automation.Kind), automation);
         await scheduler.ScheduleAsync(automation, cancellationToken);
         return await GetAsync(automation.Id, cancellationToken);
     }

@@ -25,7 +25,13 @@ public interface IAutomationKind
 
     /// <summary>Starts a run: the returned object lives for the run and is disposed after it.</summary>
     IKindRun Start(KindRunContext context);
+
+    /// <summary>The folders the settings name, resolved; the portal creates them when the automation is saved.</summary>
+    IReadOnlyList<KindFolder> Folders(object settings, string dataFolder) => [];
 }
+
+/// <summary>A folder an automation reads or writes, for people: what it is for and where it is.</summary>
+public sealed record KindFolder(string Name, string Path);
 
 /// <summary>The work of one run of a kind.</summary>
 public interface IKindRun : IAsyncDisposable

@@ -82,6 +82,12 @@ public sealed class InvoiceIntakeKind : IAutomationKind
 
     public IKindRun Start(KindRunContext context) => new Run(context);
 
+    public IReadOnlyList<KindFolder> Folders(object settings, string dataFolder)
+    {
+        var (folder, uploads, outbox) = Folders((InvoiceIntakeSettings)settings, dataFolder);
+        return [new("Inbox", folder.Inbox), new("Archive", folder.Archive), new("Quarantine", folder.Quarantine), new("Outbox", outbox), new("Uploads", uploads)];
+    }
+
     /// <summary>The folders of an automation's settings, resolved against the data folder.</summary>
     public static (InboxFolder Folder, string Uploads, string Outbox) Folders(InvoiceIntakeSettings settings, string dataFolder)
     {

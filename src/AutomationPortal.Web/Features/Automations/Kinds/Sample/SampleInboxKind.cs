@@ -64,6 +64,19 @@ public sealed class SampleInboxKind : IAutomationKind
 
     public IKindRun Start(KindRunContext context) => new Run(context);
 
+    public IReadOnlyList<KindFolder> Folders(object settings, string dataFolder)
+    {
+        var s = (SampleInboxSettings)settings;
+        var inbox = KindSettings.FullPath(s.InboxPath, dataFolder);
+        return
+        [
+            new("Inbox", inbox),
+            new("Archive", InboxFolder.Beside(inbox, "archive")),
+            new("Quarantine", InboxFolder.Beside(inbox, "quarantine")),
+            new("Outbox", KindSettings.FullPath(s.OutboxPath, dataFolder)),
+        ];
+    }
+
     /// <summary>The item: its name (the file name, or the generated key) and its value.</summary>
     internal sealed record Number(string Key, decimal Value);
 

@@ -335,6 +335,27 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
     }
 
     [Fact]
+    public async Task ADraftAutomationTriesAnUploadWithoutActingOrMovingIt()
+    {
+        var api = AutomationApi.For(portal);
+        var id = (await InvoiceFiles.CreateAsync(api, "draft-ap", new { inboxPath = "draft-ap/inbox", outboxPath = "draft-ap/outbox", flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 }, state: "Draft")).GetProperty("id").GetGuid();
+        using var raw = new ByteArrayContent(InvoiceWriter.Write(InvoiceSamples.Create(97), InvoiceFormat.Json));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/automations/{id}/items") { Content = raw };
+        request.Headers.Add("X-File-Name", "try.json");
+
+        using var response = await api.Client.SendAsync(request);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var file = Assert.Single(answer.GetProperty("files").EnumerateArray());
+        Assert.Equal("Done", file.GetProperty("status").GetString());
+        var item = Assert.Single(await InvoiceFiles.ItemsAsync(api, id));
+        Assert.Equal("Shadow", item.GetProperty("lane").GetString());
+        Assert.True(File.Exists(Path.Combine(portal.DataFolder, "draft-ap", "uploads", "try.json")));
+        Assert.Empty(InvoiceFiles.ExportLines(Path.Combine(portal.DataFolder, "draft-ap", "outbox")));
+    }
+
+    [Fact]
     public async Task SettingsAreCheckedByNameAndFoldersOutsideTheAllowedRootsAreRefused()
     {
         var api = AutomationApi.For(portal);

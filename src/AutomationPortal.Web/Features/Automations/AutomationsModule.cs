@@ -113,6 +113,7 @@ public static class AutomationsModule
             })
             .DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(IntakeRequestLimit))
+            .WithFormOptions(multipartBodyLengthLimit: IntakeRequestLimit)
             .WithSummary("Hands files to an invoice-intake automation: a multipart form with one or more files, or one file as the raw body (name in X-File-Name). Answers with each file's work item id, or its error, once the run that reads them has finished.");
         read.MapGet("/alerts", async (bool? open, AutomationQueries queries, CancellationToken ct) => TypedResults.Ok(await queries.AlertsAsync(open ?? true, ct)));
 

@@ -150,7 +150,7 @@ public sealed class InvoiceIntakeRulesTests
             var waiting = new List<string>();
 
             var files = new List<InboxFile>();
-            await foreach (var file in folder.ReadSettledAsync(TimeSpan.FromSeconds(2), 100, waiting.Add, CancellationToken.None))
+            foreach (var file in folder.ReadSettled(TimeSpan.FromSeconds(2), 100, waiting.Add))
             {
                 files.Add(file);
             }

@@ -184,11 +184,12 @@ public sealed class AutomationQueries(PortalDbContext db)
     }
 
     /// <summary>Where the original file of a work item is kept, when it is a file the portal holds.</summary>
-    public async Task<string?> OriginalFileAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        var path = await db.Set<WorkItem>().Where(w => w.Id == id).Select(w => w.OriginalRef).FirstOrDefaultAsync(cancellationToken);
-        return path is not null && Path.IsPathFullyQualified(path) && File.Exists(path) ? path : null;
-    }
+    public async Task<string?> OriginalFileAsync(Guid id, CancellationToken cancellationToken = default) =>
+        OriginalFile(await db.Set<WorkItem>().Where(w => w.Id == id).Select(w => w.OriginalRef).FirstOrDefaultAsync(cancellationToken));
+
+    /// <summary>An original reference that is a file the portal holds, or null.</summary>
+    public static string? OriginalFile(string? originalRef) =>
+        originalRef is not null && Path.IsPathFullyQualified(originalRef) && File.Exists(originalRef) ? originalRef : null;
 
     public async Task<IReadOnlyList<AlertView>> AlertsAsync(bool openOnly, CancellationToken cancellationToken = default)
     {

@@ -318,24 +318,25 @@ public static class InvoiceWriter
 
         if (party.EndpointId is { } endpoint)
         {
-            w.WriteStartElement("URIUniversalCommunication", Ram);
-            w.WriteStartElement("URIID", Ram);
-            w.WriteAttributeString("schemeID", "EM");
-            w.WriteString(endpoint);
-            w.WriteEndElement();
-            w.WriteEndElement();
+            CiiSchemeId(w, "URIUniversalCommunication", "URIID", "EM", endpoint);
         }
 
         if (party.VatId is { } vat)
         {
-            w.WriteStartElement("SpecifiedTaxRegistration", Ram);
-            w.WriteStartElement("ID", Ram);
-            w.WriteAttributeString("schemeID", "VA");
-            w.WriteString(vat);
-            w.WriteEndElement();
-            w.WriteEndElement();
+            CiiSchemeId(w, "SpecifiedTaxRegistration", "ID", "VA", vat);
         }
 
+        w.WriteEndElement();
+    }
+
+    /// <summary>An identifier with its scheme inside its wrapper, as CII writes them: &lt;outer&gt;&lt;inner schemeID=".."&gt;value&lt;/inner&gt;&lt;/outer&gt;.</summary>
+    private static void CiiSchemeId(XmlWriter w, string outer, string inner, string scheme, string value)
+    {
+        w.WriteStartElement(outer, Ram);
+        w.WriteStartElement(inner, Ram);
+        w.WriteAttributeString("schemeID", scheme);
+        w.WriteString(value);
+        w.WriteEndElement();
         w.WriteEndElement();
     }
 

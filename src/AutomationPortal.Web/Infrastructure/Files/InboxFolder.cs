@@ -32,15 +32,10 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
     /// The key is the SHA-256 of the content; a file above <paramref name="maxBytes"/> is hashed while streaming and
     /// not held in memory.
     /// </summary>
-    public async IAsyncEnumerable<InboxFile> ReadSettledAsync(
-        TimeSpan settle,
-        long maxBytes,
-        Action<string> waiting,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IEnumerable<InboxFile> ReadSettled(TimeSpan settle, long maxBytes, Action<string> waiting)
     {
         foreach (var info in Settled(settle, waiting))
         {
-            cancellationToken.ThrowIfCancellationRequested();
             if (Read(info, maxBytes) is { } read)
             {
                 yield return read;
@@ -50,8 +45,6 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
                 waiting($"{info.Name} changed while it was read; it waits for the next run.");
             }
         }
-
-        await Task.CompletedTask;
     }
 
     /// <summary>The top-level files that have not changed for <paramref name="settle"/>, by name.</summary>

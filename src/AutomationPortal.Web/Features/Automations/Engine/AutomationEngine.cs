@@ -88,7 +88,7 @@ public sealed class AutomationEngine(
             }
 
             await step.FinishAsync(cancellationToken);
-            var completion = new RunCompletionContext(automation.Id, runId, step.Acted);
+            var completion = new RunCompletionContext(automation.Id, runId);
             await kindRun.CompleteAsync(completion, cancellationToken);
             await store.RecordRunEffectsAsync(automation.Id, runId, completion.Effects, Now, cancellationToken);
         }

@@ -22,8 +22,6 @@ internal sealed class ItemStep(
     private readonly Queue<WorkItemStatus> _recent = new();
     private readonly string _keyPrefix = $"{automationId:N}:";
 
-    public List<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> Acted { get; } = [];
-
     /// <summary>How many of the latest item outcomes to remember for the guardrails (their failure-rate window).</summary>
     public int RecentWindow { get; init; }
 
@@ -111,7 +109,6 @@ internal sealed class ItemStep(
                 if (outcome.Error is null)
                 {
                     counters.Done++;
-                    Acted.Add((row.Id, prepared, decision));
                 }
                 else
                 {
@@ -200,7 +197,6 @@ internal sealed class ItemStep(
             if (outcome.Error is null)
             {
                 counters.Done++;
-                Acted.Add((item.Id, prepared, decision));
             }
             else
             {

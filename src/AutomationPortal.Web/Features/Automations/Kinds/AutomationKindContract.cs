@@ -144,16 +144,17 @@ public sealed class ActionContext(Guid automationId, Guid runId, Guid workItemId
 
 public sealed record EffectRecord(string Type, string IdempotencyKey, string Target, string? Detail);
 
-/// <summary>The items acted on in this run, for per-run effects.</summary>
-public sealed class RunCompletionContext(Guid automationId, Guid runId, IReadOnlyList<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> acted)
+/// <summary>
+/// The end of a run, for per-run effects: what the kind records here goes into the effects ledger once
+/// <see cref="IKindRun.CompleteAsync"/> has returned. The run's items and their effects are in the ledger already.
+/// </summary>
+public sealed class RunCompletionContext(Guid automationId, Guid runId)
 {
     private readonly List<EffectRecord> _effects = [];
 
     public Guid AutomationId { get; } = automationId;
 
     public Guid RunId { get; } = runId;
-
-    public IReadOnlyList<(Guid WorkItemId, PreparedItem Item, ItemDecision Decision)> Acted { get; } = acted;
 
     public IReadOnlyList<EffectRecord> Effects => _effects;
 

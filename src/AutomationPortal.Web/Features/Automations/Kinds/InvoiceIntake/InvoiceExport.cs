@@ -5,15 +5,15 @@ using Microsoft.Data.Sqlite;
 
 namespace AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
 
-/// <summary>What a run's export did: the files written (its own, and any an interrupted run left) and their lines.</summary>
-public sealed record ExportResult(IReadOnlyList<string> Files, int Lines);
+/// <summary>A run's export file, complete on disk: whose it is, where, how many lines, and whether this call wrote it.</summary>
+public sealed record ExportedFile(Guid RunId, string Path, int Lines, bool Written);
 
 /// <summary>
 /// The accounting export. The effects ledger is the record and the file its copy: the act step records each
 /// approved invoice's line as an <c>export-line</c> effect naming the run's file, stored with the item in the
 /// engine's chunk transaction (unique by key, so no invoice is exported twice). At the end of the run the file is
 /// written from those lines under a temporary name and renamed, and one <c>export-file</c> effect records that it
-/// is complete. A run that stopped before that (it ended Failed or Cancelled, its lines in the ledger, no
+/// is complete (the caller records it, see <see cref="CompletionKey"/>). A run that stopped before that (it ended Failed or Cancelled, its lines in the ledger, no
 /// <c>export-file</c>) has its file written the same way by the next run, unless the file is there already
 /// (renames are atomic: then it was complete).
 /// </summary>
@@ -30,11 +30,17 @@ internal sealed class InvoiceExport(PortalDatabase database, Guid automationId)
     public static string FileFor(string outbox, DateTime runStarted, Guid runId) =>
         Path.Combine(outbox, $"invoices-{runStarted:yyyyMMdd-HHmmss}-{runId.ToString("N")[..8]}.csv");
 
-    /// <summary>Writes this run's file, and the files of earlier runs that stopped before writing theirs.</summary>
-    public async Task<ExportResult> WriteAsync(Guid runId, CancellationToken cancellationToken)
+    /// <summary>The ledger key of the entry that records a run's export file as complete.</summary>
+    public string CompletionKey(Guid runId) => $"{_keyPrefix}run:{runId:N}:{FileType}";
+
+    /// <summary>
+    /// Writes this run's file, and the files of earlier runs that stopped before writing theirs. Returns every file
+    /// that is now complete without its completion entry; the caller records those entries.
+    /// </summary>
+    public async Task<IReadOnlyList<ExportedFile>> WriteAsync(Guid runId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var runs = new List<Guid> { runId };
+        var runs = new List<Guid>();
         await using (var query = connection.CreateCommand())
         {
             query.CommandText = """
@@ -50,12 +56,12 @@ internal sealed class InvoiceExport(PortalDatabase database, Guid automationId)
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                runs.Insert(runs.Count - 1, Guid.Parse(reader.GetString(0)));
+                runs.Add(Guid.Parse(reader.GetString(0)));
             }
         }
 
-        var written = new List<string>();
-        var total = 0;
+        runs.Add(runId);
+        var files = new List<ExportedFile>();
         foreach (var run in runs)
         {
             var (file, lines) = await LinesAsync(connection, run, cancellationToken);
@@ -64,30 +70,17 @@ internal sealed class InvoiceExport(PortalDatabase database, Guid automationId)
                 continue;
             }
 
-            if (!File.Exists(file))
+            // A file already there was renamed into place, so it is complete: it is never written twice.
+            var written = !File.Exists(file);
+            if (written)
             {
                 await WriteFileAsync(file, lines, cancellationToken);
-                written.Add(file);
             }
 
-            await using var insert = connection.CreateCommand();
-            insert.CommandText = """
-                INSERT INTO "Effects" ("Id", "AutomationId", "RunId", "WorkItemId", "Type", "IdempotencyKey", "Target", "Detail", "At", "Status")
-                VALUES ($id, $a, $run, NULL, 'export-file', $key, $target, $detail, $at, 'Applied')
-                ON CONFLICT ("AutomationId", "IdempotencyKey") DO NOTHING
-                """;
-            insert.Parameters.AddWithValue("$id", BatchInserter.ToDb(Guid.CreateVersion7()));
-            insert.Parameters.AddWithValue("$a", _automation);
-            insert.Parameters.AddWithValue("$run", BatchInserter.ToDb(run));
-            insert.Parameters.AddWithValue("$key", $"{_keyPrefix}run:{run:N}:{FileType}");
-            insert.Parameters.AddWithValue("$target", file);
-            insert.Parameters.AddWithValue("$detail", $"{lines.Count} line(s)");
-            insert.Parameters.AddWithValue("$at", BatchInserter.ToDb(DateTime.UtcNow));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            total += lines.Count;
+            files.Add(new ExportedFile(run, file, lines.Count, written));
         }
 
-        return new ExportResult(written, total);
+        return files;
     }
 
     private static async Task<(string? File, List<string> Lines)> LinesAsync(SqliteConnection connection, Guid runId, CancellationToken cancellationToken)

@@ -160,7 +160,8 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         private readonly InvoiceIntakeSettings _settings = (InvoiceIntakeSettings)context.Settings;
         private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder);
         private readonly PortalDatabase _database = context.Services.GetRequiredService<PortalDatabase>();
-        private readonly string _exportFile = InvoiceExport.FileFor(Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder).Outbox, DateTime.UtcNow, context.RunId);
+        private readonly DateTime _started = DateTime.UtcNow;
+        private string? _exportFile;
         private InvoiceHistory? _history;
         private bool _hasTurn;
 
@@ -301,20 +302,26 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             }
 
             // The export line goes into the ledger with the item; the run's file is written from the ledger at its end.
+            _exportFile ??= InvoiceExport.FileFor(_folders.Outbox, _started, context.RunId);
             action.Record(InvoiceExport.LineType, _exportFile, posting.CsvLine(), keySuffix: InvoiceExport.KeySuffix);
         }
 
         public async Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken)
         {
-            var result = await new InvoiceExport(_database, context.AutomationId).WriteAsync(completion.RunId, cancellationToken);
-            foreach (var file in result.Files.Where(f => f != _exportFile))
+            var export = new InvoiceExport(_database, context.AutomationId);
+            var files = await export.WriteAsync(completion.RunId, cancellationToken);
+            foreach (var file in files)
             {
-                context.Log(LogLevelName.Warning, $"{Path.GetFileName(file)}, recorded by an interrupted run, was written from the ledger.");
+                completion.Record(InvoiceExport.FileType, export.CompletionKey(file.RunId), file.Path, $"{file.Lines} line(s)");
+                context.Log(file.RunId == completion.RunId ? LogLevelName.Info : LogLevelName.Warning, file.RunId == completion.RunId
+                    ? $"Exported {file.Lines} invoice line(s) to {Path.GetFileName(file.Path)}."
+                    : $"{Path.GetFileName(file.Path)}, whose run stopped before writing it, was {(file.Written ? "written from the ledger" : "found complete")}.");
             }
 
-            context.Log(LogLevelName.Info, result.Files.Contains(_exportFile)
-                ? $"Exported to {Path.GetFileName(_exportFile)} ({result.Lines} line(s) in all)."
-                : "Nothing new to export: no invoice was approved in this run.");
+            if (files.All(f => f.RunId != completion.RunId))
+            {
+                context.Log(LogLevelName.Info, "Nothing new to export: no invoice was approved in this run.");
+            }
         }
 
         public Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken) =>

@@ -98,10 +98,10 @@ public sealed class InvoiceIntakeService(
         db.Add(run);
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.TriggerNowAsync(automation.Id, run.Id, cancellationToken);
-        var status = await WaitAsync(run.Id, cancellationToken);
+        var (status, mode) = await WaitAsync(run.Id, cancellationToken);
 
         var keys = saved.Select(s => s.Key).Distinct().ToList();
-        var lane = await db.Set<AutomationRun>().Where(r => r.Id == run.Id).Select(r => r.Mode).FirstAsync(cancellationToken) is RunMode.Shadow or RunMode.Test ? Lane.Shadow : Lane.Live;
+        var lane = mode is RunMode.Shadow or RunMode.Test ? Lane.Shadow : Lane.Live;
         var items = await db.Set<WorkItem>().AsNoTracking()
             .Where(w => w.AutomationId == automation.Id && w.Lane == lane && keys.Contains(w.SourceKey))
             .Select(w => new { w.Id, w.SourceKey, w.Status, w.ReasonCodes, w.Error })
@@ -132,21 +132,25 @@ public sealed class InvoiceIntakeService(
         return (automation, (InvoiceIntakeSettings)KindSettings.Read(catalog.Get(automation.Kind), automation.Settings));
     }
 
-    private async Task<RunStatus?> WaitAsync(Guid runId, CancellationToken cancellationToken)
+    /// <summary>The run's status once it has ended (null if it is still going after <see cref="WaitForRun"/>), and its mode.</summary>
+    private async Task<(RunStatus? Status, RunMode Mode)> WaitAsync(Guid runId, CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow() + WaitForRun;
-        while (time.GetUtcNow() < until)
+        while (true)
         {
-            var status = await db.Set<AutomationRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => r.Status).FirstAsync(cancellationToken);
-            if (status is not (RunStatus.Queued or RunStatus.Running))
+            var run = await db.Set<AutomationRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.Status, r.Mode }).FirstAsync(cancellationToken);
+            if (run.Status is not (RunStatus.Queued or RunStatus.Running))
             {
-                return status;
+                return (run.Status, run.Mode);
+            }
+
+            if (time.GetUtcNow() >= until)
+            {
+                return (null, run.Mode);
             }
 
             await Task.Delay(100, cancellationToken);
         }
-
-        return null;
     }
 
     private static async Task<(long Length, string Key)> CopyLimitedAsync(Stream source, string target, long maxBytes, CancellationToken cancellationToken)

@@ -67,14 +67,8 @@ public sealed class SampleInboxKind : IAutomationKind
     public IReadOnlyList<KindFolder> Folders(object settings, string dataFolder)
     {
         var s = (SampleInboxSettings)settings;
-        var inbox = KindSettings.FullPath(s.InboxPath, dataFolder);
-        return
-        [
-            new("Inbox", inbox),
-            new("Archive", InboxFolder.Beside(inbox, "archive")),
-            new("Quarantine", InboxFolder.Beside(inbox, "quarantine")),
-            new("Outbox", KindSettings.FullPath(s.OutboxPath, dataFolder)),
-        ];
+        var folder = Folder(KindSettings.FullPath(s.InboxPath, dataFolder));
+        return [new("Inbox", folder.Inbox), new("Archive", folder.Archive), new("Quarantine", folder.Quarantine), new("Outbox", KindSettings.FullPath(s.OutboxPath, dataFolder))];
     }
 
     /// <summary>The item: its name (the file name, or the generated key) and its value.</summary>
@@ -90,8 +84,9 @@ public sealed class SampleInboxKind : IAutomationKind
 
         public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            await foreach (var file in _folder.ReadSettledAsync(TimeSpan.FromSeconds(_settings.SettleSeconds), long.MaxValue, m => context.Log(LogLevelName.Info, m), cancellationToken))
+            foreach (var file in _folder.ReadSettled(TimeSpan.FromSeconds(_settings.SettleSeconds), long.MaxValue, m => context.Log(LogLevelName.Info, m)))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return new SourceItem(file.Key[..32], file.Path, file.Content) { SourceState = file.Path };
             }
 

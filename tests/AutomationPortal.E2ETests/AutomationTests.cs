@@ -79,7 +79,7 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
             schedule = "0 0 3 1 1 ?",
             state = "Pilot",
             settings = new { inboxPath = "fragile/inbox", outboxPath = "fragile/outbox", settleSeconds = 0 },
-            guardrails = new { maxFailureRate = 0.5, failureRateWindow = 4 },
+            guardrails = new { maxQuarantineRate = 0.5, quarantineRateWindow = 4 },
         });
         using var run = await http.PostAsync(new Uri($"api/automations/{id}/runs", UriKind.Relative), null);
         var runId = (await run.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
@@ -98,7 +98,7 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
         await Assertions.Expect(page.Locator("tr", new PageLocatorOptions { HasText = "Fragile numbers" }).Locator("[data-testid=state]")).ToHaveTextAsync("Auto-paused");
         await LivePortal.ScreenshotAsync(page, "automations-alert");
         await page.GotoAsync("alerts");
-        await Assertions.Expect(page.GetByText("3 of the last 4 items failed").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("3 of the last 4 items could not be read").First).ToBeVisibleAsync();
         await LivePortal.ScreenshotAsync(page, "alerts");
 
         using var resumed = await http.PostAsync(new Uri($"api/automations/{id}/resume", UriKind.Relative), null);

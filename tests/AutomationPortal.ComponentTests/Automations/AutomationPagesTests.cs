@@ -39,6 +39,7 @@ public sealed class AutomationPagesTests : PortalComponentTest
         Services.AddSingleton<IAutomationKind, SampleInboxKind>();
         Services.AddSingleton<AutomationKindCatalog>();
         Services.AddSingleton<AutomationScheduler>();
+        Services.AddSingleton<AutomationPortal.Web.Features.Automations.Engine.RunStops>();
         Services.AddSingleton(Options.Create(new FilesOptions()));
         Services.AddScoped<AutomationService>();
         Services.AddScoped<AutomationQueries>();

@@ -114,7 +114,7 @@ public sealed class AutomationApiTests(PortalFixture portal) : IClassFixture<Por
         Assert.Equal("Shadow", (await api.GetAsync(shadow)).GetProperty("state").GetString());
         var audit = await api.Client.GetFromJsonAsync<JsonElement>(new Uri("/api/admin/audit?entityType=Automation&text=all-pilot", UriKind.Relative));
         var summaries = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("summary").GetString()).ToList();
-        Assert.Contains("Automation 'all-pilot' is now Paused", summaries);
+        Assert.Contains("Automation 'all-pilot' is now Paused by Pause all", summaries);
         Assert.Contains("Automation 'all-pilot' is now Pilot", summaries);
         Assert.Contains("Automation 'all-pilot' created", summaries);
         Assert.DoesNotContain(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("entityType").GetString() == "Guardrails");

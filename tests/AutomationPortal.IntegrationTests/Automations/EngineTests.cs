@@ -20,11 +20,13 @@ public sealed class EngineTests(PortalFixture portal) : IClassFixture<PortalFixt
         var items = (await api.WorkItemsAsync(id)).GetProperty("items").EnumerateArray().ToList();
 
         var summary = run.GetProperty("run");
-        Assert.Equal("PartiallySucceeded", summary.GetProperty("status").GetString());
+        // Quarantining unreadable input is the automation doing its job: no fault, the run succeeded.
+        Assert.Equal("Succeeded", summary.GetProperty("status").GetString());
         Assert.Equal(6, summary.GetProperty("itemsRead").GetInt32());
         Assert.Equal(3, summary.GetProperty("itemsDone").GetInt32());
         Assert.Equal(1, summary.GetProperty("itemsEscalated").GetInt32());
-        Assert.Equal(2, summary.GetProperty("itemsFailed").GetInt32());
+        Assert.Equal(0, summary.GetProperty("itemsFailed").GetInt32());
+        Assert.Equal(2, summary.GetProperty("itemsQuarantined").GetInt32());
         Assert.Equal(6, items.Count);
         Assert.Equal(2, items.Count(i => i.GetProperty("status").GetString() == "Quarantined" && i.GetProperty("reasonCodes")[0].GetString() == "unreadable"));
         Assert.Contains(items, i => i.GetProperty("decision").GetString() == "reject" && i.GetProperty("reasonCodes")[0].GetString() == "negative-value");
@@ -110,8 +112,10 @@ public sealed class EngineTests(PortalFixture portal) : IClassFixture<PortalFixt
     public async Task CrossingTheFailureRateAutoPausesRaisesAnAlertAndResumeAcknowledgesIt()
     {
         var api = AutomationApi.For(portal);
-        api.Inbox("fragile", "x", "y", "z", "1");
-        var id = (await api.CreateAsync("fragile", state: "Pilot", guardrails: new { maxFailureRate = 0.5, failureRateWindow = 4 })).GetProperty("id").GetGuid();
+        api.Inbox("fragile", "1", "2", "3", "4");
+        var blocker = Path.Combine(portal.DataFolder, "fragile", "outbox");
+        await File.WriteAllTextAsync(blocker, "a file where the outbox folder should be");
+        var id = (await api.CreateAsync("fragile", state: "Pilot", guardrails: new { maxFailureRate = 0.5, failureRateWindow = 4, maxConsecutiveFailedRuns = 10 })).GetProperty("id").GetGuid();
 
         await api.WaitForRunAsync(await api.RunNowAsync(id));
 
@@ -121,7 +125,7 @@ public sealed class EngineTests(PortalFixture portal) : IClassFixture<PortalFixt
         var alerts = await api.Client.GetFromJsonAsync<JsonElement>(new Uri("/api/alerts", UriKind.Relative));
         var alert = alerts.EnumerateArray().Single(a => a.GetProperty("automationId").GetGuid() == id);
         Assert.Equal("auto-paused:failure-rate", alert.GetProperty("code").GetString());
-        Assert.Contains("3 of the last 4 items failed", alert.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("4 of the last 4 items failed", alert.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Null((await api.SummaryAsync(id)).GetProperty("nextRunAt").GetString());
 
         var resumed = await api.PostAsync($"/api/automations/{id}/resume");

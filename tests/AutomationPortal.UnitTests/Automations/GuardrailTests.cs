@@ -1,3 +1,4 @@
+using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Model;
 
@@ -5,12 +6,12 @@ namespace AutomationPortal.UnitTests.Automations;
 
 public sealed class GuardrailTests
 {
-    private static readonly Guardrails Limits = new() { MaxFailureRate = 0.25m, FailureRateWindow = 4, MaxConsecutiveFailedRuns = 3 };
+    private static readonly Guardrails Limits = new() { MaxFailureRate = 0.25m, FailureRateWindow = 4, MaxConsecutiveFailedRuns = 3, MaxQuarantineRate = 0.5m, QuarantineRateWindow = 4 };
 
     [Fact]
     public void AFailureRateAboveTheLimitOverTheWindowBreaches()
     {
-        var breach = GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Quarantined, WorkItemStatus.Done, WorkItemStatus.PostingFailed, WorkItemStatus.Done], []);
+        var breach = GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.PostingFailed, WorkItemStatus.Done, WorkItemStatus.PostingFailed, WorkItemStatus.Done], []);
 
         Assert.Equal("auto-paused:failure-rate", breach?.Code);
         Assert.Contains("2 of the last 4 items failed", breach!.Message, StringComparison.Ordinal);
@@ -18,15 +19,28 @@ public sealed class GuardrailTests
 
     [Fact]
     public void ARateAtTheLimitDoesNotBreach() =>
-        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Quarantined, WorkItemStatus.Done, WorkItemStatus.Escalated, WorkItemStatus.Done], []));
+        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.PostingFailed, WorkItemStatus.Done, WorkItemStatus.Escalated, WorkItemStatus.Done], []));
+
+    [Fact]
+    public void QuarantinedInputIsNoFaultOfTheAutomation() =>
+        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Quarantined, WorkItemStatus.Quarantined, WorkItemStatus.Done, WorkItemStatus.Done], []));
+
+    [Fact]
+    public void AFloodOfUnreadableInputBreachesTheQuarantineRateWithItsOwnCode()
+    {
+        var breach = GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Quarantined, WorkItemStatus.Quarantined, WorkItemStatus.Quarantined, WorkItemStatus.Done], []);
+
+        Assert.Equal("auto-paused:quarantine-rate", breach?.Code);
+        Assert.Contains("3 of the last 4 items could not be read", breach!.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void FewerItemsThanTheWindowAreNotJudgedYet() =>
-        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Quarantined, WorkItemStatus.Quarantined], []));
+        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.PostingFailed, WorkItemStatus.PostingFailed, WorkItemStatus.Quarantined], []));
 
     [Fact]
     public void OnlyTheLatestWindowCounts() =>
-        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Quarantined, WorkItemStatus.Quarantined], []));
+        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.PostingFailed, WorkItemStatus.PostingFailed], []));
 
     [Fact]
     public void KFailedRunsInARowBreach()
@@ -39,4 +53,43 @@ public sealed class GuardrailTests
     [Fact]
     public void ASucceededRunInBetweenResetsTheCount() =>
         Assert.Null(GuardrailMonitor.Evaluate(Limits, [], [RunStatus.Failed, RunStatus.Failed, RunStatus.PartiallySucceeded, RunStatus.Failed]));
+
+    [Fact]
+    public void AWindowLooksAtTheLargerOfTheTwoItemWindows() =>
+        Assert.Equal(30, GuardrailMonitor.WindowOf(new Guardrails { FailureRateWindow = 10, QuarantineRateWindow = 30 }));
+}
+
+public sealed class RunOutcomeTests
+{
+    [Fact]
+    public void ARunThatOnlyQuarantinedBadInputSucceeded() =>
+        Assert.Equal(RunStatus.Succeeded, AutomationEngine.StatusOf(new RunCounters { Read = 3, Done = 2, Quarantined = 1 }));
+
+    [Fact]
+    public void ARunOfOnlyBadInputSucceededToo() =>
+        Assert.Equal(RunStatus.Succeeded, AutomationEngine.StatusOf(new RunCounters { Read = 2, Quarantined = 2 }));
+
+    [Fact]
+    public void AFailedActionBesideDoneWorkIsAPartSuccess() =>
+        Assert.Equal(RunStatus.PartiallySucceeded, AutomationEngine.StatusOf(new RunCounters { Read = 3, Done = 2, Failed = 1 }));
+
+    [Fact]
+    public void OnlyFailedActionsIsAFailedRun() =>
+        Assert.Equal(RunStatus.Failed, AutomationEngine.StatusOf(new RunCounters { Read = 2, Failed = 2 }));
+
+    [Fact]
+    public void AnEmptyRunSucceeded() =>
+        Assert.Equal(RunStatus.Succeeded, AutomationEngine.StatusOf(new RunCounters()));
+
+    [Fact]
+    public void TheSuccessFigureLeavesEmptyRunsOut() =>
+        Assert.Equal(0.5, AutomationService.SuccessRate([(RunStatus.Succeeded, 0), (RunStatus.Succeeded, 0), (RunStatus.Succeeded, 4), (RunStatus.PartiallySucceeded, 3)]));
+
+    [Fact]
+    public void ARunThatFailedOutrightCountsThoughItReadNothing() =>
+        Assert.Equal(0.5, AutomationService.SuccessRate([(RunStatus.Failed, 0), (RunStatus.Succeeded, 1)]));
+
+    [Fact]
+    public void WithoutARunThatHadWorkThereIsNoFigure() =>
+        Assert.Null(AutomationService.SuccessRate([(RunStatus.Succeeded, 0)]));
 }

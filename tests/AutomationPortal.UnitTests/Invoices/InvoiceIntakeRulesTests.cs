@@ -145,7 +145,7 @@ public sealed class InvoiceIntakeRulesTests
             await File.WriteAllTextAsync(Path.Combine(inbox, "sub", "nested.xml"), "c");
             File.SetLastWriteTimeUtc(Path.Combine(inbox, "sub", "nested.xml"), DateTime.UtcNow.AddMinutes(-1));
             await File.WriteAllBytesAsync(Path.Combine(inbox, "big.bin"), new byte[300]);
-            File.SetLastWriteTimeUtc(Path.Combine(inbox, "big.bin"), DateTime.UtcNow.AddMinutes(-1));
+            File.SetLastWriteTimeUtc(Path.Combine(inbox, "big.bin"), DateTime.UtcNow.AddMinutes(-2));
             var folder = new InboxFolder(inbox, InboxFolder.Beside(inbox, "archive"), InboxFolder.Beside(inbox, "quarantine"));
             var waiting = new List<string>();
 
@@ -155,6 +155,7 @@ public sealed class InvoiceIntakeRulesTests
                 files.Add(file);
             }
 
+            // Oldest first: the file that arrived first is read first, whatever the names.
             Assert.Equal(["big.bin", "settled"], files.Select(f => Path.GetFileName(f.Path)));
             Assert.True(files[0].TooLarge);
             Assert.True(files[0].Content.IsEmpty);

@@ -181,14 +181,20 @@ internal static class AuditRules
 
     private static string AutomationChange(Automations.Model.Automation automation, ICollection<string> changed)
     {
-        string[] stateFields = [nameof(Automations.Model.Automation.State), nameof(Automations.Model.Automation.StateBeforePause), nameof(Automations.Model.Automation.ResumedAt)];
+        string[] stateFields =
+        [
+            nameof(Automations.Model.Automation.State), nameof(Automations.Model.Automation.StateBeforePause), nameof(Automations.Model.Automation.ResumedAt),
+            nameof(Automations.Model.Automation.PausedAt), nameof(Automations.Model.Automation.PausedBy), nameof(Automations.Model.Automation.EmergencyStopId),
+            nameof(Automations.Model.Automation.GuardrailsSince),
+        ];
         var others = changed.Where(c => !stateFields.Contains(c)).ToList();
         if (!changed.Contains(nameof(Automations.Model.Automation.State)))
         {
-            return "changed: " + string.Join(", ", others);
+            return "changed: " + string.Join(", ", others.Count == 0 ? changed : others);
         }
 
-        return $"is now {automation.State}" + (others.Count > 0 ? $" ({string.Join(", ", others)} changed too)" : "");
+        var cause = automation.EmergencyStopId is not null && automation.State == Automations.Model.AutomationState.Paused ? " by Pause all" : "";
+        return $"is now {automation.State}{cause}" + (others.Count > 0 ? $" ({string.Join(", ", others)} changed too)" : "");
     }
 
     /// <summary>Names the common account events, so the log reads "signed in" rather than a field list.</summary>

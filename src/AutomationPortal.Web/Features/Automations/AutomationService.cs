@@ -1,3 +1,4 @@
+using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
@@ -24,7 +25,21 @@ public sealed record AutomationRequest(
     string? CostCurrency = null,
     long? Version = null);
 
-public sealed record GuardrailsRequest(decimal? MaxFailureRate, int? FailureRateWindow, int? MaxConsecutiveFailedRuns);
+public sealed record GuardrailsRequest(decimal? MaxFailureRate, int? FailureRateWindow, int? MaxConsecutiveFailedRuns, decimal? MaxQuarantineRate = null, int? QuarantineRateWindow = null);
+
+public sealed record AutomationRef(Guid Id, string Name);
+
+/// <summary>An automation an emergency stop or its undoing left paused, and why.</summary>
+public sealed record PausedAutomation(Guid Id, string Name, AutomationState State, string? PausedBy, DateTime? PausedAt, string Reason);
+
+/// <summary>What Pause all or Resume all did: how many and which automations, and which it left paused and why.</summary>
+public sealed record EmergencyStopResult(int Count, IReadOnlyList<AutomationRef> Automations, IReadOnlyList<PausedAutomation> LeftPaused);
+
+/// <summary>States in words for sentences.</summary>
+public static class AutomationStateWords
+{
+    public static string Of(AutomationState state) => state == AutomationState.AutoPaused ? "auto-paused" : state.ToString().ToLowerInvariant();
+}
 
 /// <summary>Refused input, by field (camelCase, settings fields as settings.x); the API answers 400 with them.</summary>
 public sealed class AutomationValidationException(IReadOnlyDictionary<string, string[]> errors)
@@ -52,7 +67,11 @@ public sealed record AutomationSummary(
     bool IsDemo,
     long Version);
 
-public sealed record RunSummary(Guid Id, RunTrigger Trigger, RunMode Mode, RunStatus Status, DateTime QueuedAt, DateTime? StartedAt, DateTime? EndedAt, int ItemsRead, int ItemsDone, int ItemsEscalated, int ItemsFailed, int ItemsSkipped, bool Misfired, string? SkipReason);
+/// <summary>
+/// A run's outcome and counts. ItemsRead counts what the run read for the first time; ItemsSkipped what it had seen
+/// before; ItemsFailed faults (failed actions); ItemsQuarantined unreadable input put aside with its reason.
+/// </summary>
+public sealed record RunSummary(Guid Id, RunTrigger Trigger, RunMode Mode, RunStatus Status, DateTime QueuedAt, DateTime? StartedAt, DateTime? EndedAt, int ItemsRead, int ItemsDone, int ItemsEscalated, int ItemsFailed, int ItemsSkipped, bool Misfired, string? SkipReason, int ItemsQuarantined = 0, string? StopReason = null);
 
 public sealed record AutomationDetail(
     Guid Id,
@@ -76,7 +95,10 @@ public sealed record AutomationDetail(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     long Version,
-    IReadOnlyList<KindFolder> Folders);
+    IReadOnlyList<KindFolder> Folders,
+    string? PausedBy = null,
+    DateTime? PausedAt = null,
+    string? PauseDescription = null);
 
 /// <summary>
 /// Everything people do with automations: create, change, pause, resume, run now, emergency stop. Every call that
@@ -90,6 +112,7 @@ public sealed class AutomationService(
     IOptions<OrganisationOptions> organisation,
     IOptions<FilesOptions> files,
     PortalDatabase database,
+    RunStops stops,
     TimeProvider time,
     ILogger<AutomationService> logger)
 {
@@ -100,8 +123,9 @@ public sealed class AutomationService(
         var automations = await db.Set<Automation>().AsNoTracking().OrderBy(a => a.Name).ToListAsync(cancellationToken);
         var since = Now.AddDays(-7);
         var runs = await db.Set<AutomationRun>().AsNoTracking()
-            .Where(r => r.QueuedAt >= since && r.SkipReason == null)
-            .Select(r => new { r.AutomationId, r.Status })
+            .Where(r => r.QueuedAt >= since && r.SkipReason == null
+                && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
+            .Select(r => new { r.AutomationId, r.Status, Work = r.ItemsDone + r.ItemsEscalated + r.ItemsFailed + r.ItemsQuarantined })
             .ToListAsync(cancellationToken);
         var alerts = await db.Set<Alert>().AsNoTracking().Where(a => a.AcknowledgedAt == null).GroupBy(a => a.AutomationId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
@@ -115,14 +139,29 @@ public sealed class AutomationService(
         foreach (var a in automations)
         {
             var last = latest.GetValueOrDefault(a.Id);
-            var finished = runs.Where(r => r.AutomationId == a.Id && r.Status is RunStatus.Succeeded or RunStatus.PartiallySucceeded or RunStatus.Failed).ToList();
-            double? rate = finished.Count == 0 ? null : (double)finished.Count(r => r.Status == RunStatus.Succeeded) / finished.Count;
+            var rate = SuccessRate(runs.Where(r => r.AutomationId == a.Id).Select(r => (r.Status, r.Work)));
             summaries.Add(new AutomationSummary(a.Id, a.Kind, a.Name, a.State, a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone,
                 await scheduler.NextFireAsync(a.Id, cancellationToken), last is null ? null : Summarise(last), rate, alerts.GetValueOrDefault(a.Id), a.IsDemo, a.Version));
         }
 
         return summaries;
     }
+
+    /// <summary>
+    /// The success figure: of the finished runs that had work (read something new, retried an action, or failed
+    /// outright), the share that finished without a fault. Empty runs are left out; quarantined bad input is the
+    /// automation doing its job and no fault. Null when no run had work.
+    /// </summary>
+    public static double? SuccessRate(IEnumerable<(RunStatus Status, int Work)> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var counted = runs.Where(r => r.Work > 0 || r.Status == RunStatus.Failed).ToList();
+        return counted.Count == 0 ? null : (double)counted.Count(r => r.Status == RunStatus.Succeeded) / counted.Count;
+    }
+
+    /// <summary>What the success figure counts, for its tooltip.</summary>
+    public const string SuccessRateExplained =
+        "Of the last 7 days' runs that had work, the share that finished without a fault (a failed action or error). Empty runs are left out, and quarantined bad input is not a fault.";
 
     public async Task<AutomationDetail> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
@@ -132,7 +171,7 @@ public sealed class AutomationService(
         var next = Automation.IsRunnable(a.State) ? CronSchedule.NextFireTimes(a.Schedule, a.TimeZone, time.GetUtcNow(), 5) : [];
         return new AutomationDetail(a.Id, a.Kind, kind?.DisplayName ?? a.Kind, a.Name, a.State, a.StateBeforePause, settings.RootElement.Clone(), a.SettingsVersion,
             a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone, next, a.Guardrails, a.ImplementationCost, a.MonthlyRunningCost, a.CostCurrency,
-            a.OwnerName, a.IsDemo, a.CreatedAt, a.UpdatedAt, a.Version, FoldersOf(kind, a));
+            a.OwnerName, a.IsDemo, a.CreatedAt, a.UpdatedAt, a.Version, FoldersOf(kind, a), a.PausedBy, a.PausedAt, a.PauseDescription);
     }
 
     private IReadOnlyList<KindFolder> FoldersOf(IAutomationKind? kind, Automation automation)
@@ -189,7 +228,7 @@ public sealed class AutomationService(
             OwnerId = actor.Kind == ActorKind.User ? actor.Id : null,
             OwnerName = actor.Name,
         };
-        Apply(automation, kind, request, errors, creating: true);
+        Apply(automation, kind, request, errors, creating: true, actor.Name);
         await EnsureUniqueNameAsync(automation, errors, cancellationToken);
         ThrowIfAny(errors);
         if (demo)
@@ -208,111 +247,206 @@ public sealed class AutomationService(
     public async Task<AutomationDetail> UpdateAsync(Guid id, AutomationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        (await currentActor.GetAsync()).RequireAdmin("change automations");
+        var actor = await currentActor.GetAsync();
+        actor.RequireAdmin("change automations");
         var automation = await LoadAsync(id, request.Version, cancellationToken);
+        var wasPaused = automation.IsPaused;
+        var pausedAt = automation.PausedAt;
         var errors = new Dictionary<string, string[]>();
         if (request.Kind is not null && request.Kind != automation.Kind)
         {
             errors["kind"] = ["The kind of an automation cannot change; create a new automation instead."];
         }
 
-        Apply(automation, kinds.Find(automation.Kind), request, errors, creating: false);
+        var pausing = Apply(automation, kinds.Find(automation.Kind), request, errors, creating: false, actor.Name);
         await EnsureUniqueNameAsync(automation, errors, cancellationToken);
         ThrowIfAny(errors);
+        if (wasPaused && !automation.IsPaused)
+        {
+            await AcknowledgeAlertsAsync(automation.Id, actor.Name, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         CreateFolders(kinds.Find(automation.Kind), automation);
         await scheduler.ScheduleAsync(automation, cancellationToken);
+        if (pausing)
+        {
+            stops.RequestStop(automation.Id, $"paused by {actor.Name}");
+        }
+        else if (wasPaused && Automation.IsRunnable(automation.State))
+        {
+            await RunHeldInputAsync(automation, pausedAt, actor.Name, cancellationToken);
+        }
+
         return await GetAsync(automation.Id, cancellationToken);
     }
 
-    /// <summary>Switches the automation off: the schedule stops, nothing is deleted, the state becomes Paused.</summary>
+    /// <summary>
+    /// Switches the automation off: the schedule stops, nothing is deleted, the state becomes Paused, and a going
+    /// run stops after the item it is on.
+    /// </summary>
     public async Task<AutomationDetail> PauseAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        (await currentActor.GetAsync()).RequireAdmin("pause automations");
+        var actor = await currentActor.GetAsync();
+        actor.RequireAdmin("pause automations");
         var automation = await LoadAsync(id, null, cancellationToken);
-        if (automation.State is not (AutomationState.Paused or AutomationState.AutoPaused))
+        if (automation.Pause(actor.Name, Now))
         {
-            automation.StateBeforePause = automation.State;
-            automation.State = AutomationState.Paused;
             await db.SaveChangesAsync(cancellationToken);
             await scheduler.ApplyStateAsync(automation, cancellationToken);
+            stops.RequestStop(automation.Id, $"paused by {actor.Name}");
         }
 
         return await GetAsync(id, cancellationToken);
     }
 
-    /// <summary>Switches the automation back on in the state it had before the pause; acknowledges its open alerts.</summary>
+    /// <summary>
+    /// Switches the automation back on in the state it had before the pause. The resume is the acknowledgement:
+    /// open alerts are acknowledged and the guardrails count only what happens from now on. Input held while it was
+    /// paused is processed at once.
+    /// </summary>
     public async Task<AutomationDetail> ResumeAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var actor = await currentActor.GetAsync();
         actor.RequireAdmin("resume automations");
         var automation = await LoadAsync(id, null, cancellationToken);
-        if (automation.State is AutomationState.Paused or AutomationState.AutoPaused)
+        var pausedAt = automation.PausedAt;
+        if (automation.Resume(Now))
         {
-            automation.State = automation.StateBeforePause ?? AutomationState.Shadow;
-            automation.StateBeforePause = null;
-            automation.ResumedAt = Now;
-            foreach (var alert in await db.Set<Alert>().Where(a => a.AutomationId == id && a.AcknowledgedAt == null).ToListAsync(cancellationToken))
-            {
-                alert.AcknowledgedAt = Now;
-                alert.AcknowledgedBy = actor.Name;
-            }
-
+            await AcknowledgeAlertsAsync(automation.Id, actor.Name, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await scheduler.ApplyStateAsync(automation, cancellationToken);
+            await RunHeldInputAsync(automation, pausedAt, actor.Name, cancellationToken);
         }
 
         return await GetAsync(id, cancellationToken);
     }
 
-    /// <summary>Emergency stop: pauses every automation that runs. Returns how many were paused.</summary>
-    public async Task<int> PauseAllAsync(CancellationToken cancellationToken = default)
+    /// <summary>Emergency stop: pauses every automation that runs, recorded as one stop that Resume all undoes.</summary>
+    public async Task<EmergencyStopResult> PauseAllAsync(CancellationToken cancellationToken = default)
     {
-        (await currentActor.GetAsync()).RequireAdmin("pause all automations");
-        var running = await db.Set<Automation>().ToListAsync(cancellationToken);
-        running = running.Where(a => Automation.IsRunnable(a.State)).ToList();
+        var actor = await currentActor.GetAsync();
+        actor.RequireAdmin("pause all automations");
+        var running = (await db.Set<Automation>().ToListAsync(cancellationToken)).Where(a => Automation.IsRunnable(a.State)).ToList();
+        var stop = new EmergencyStop { PausedBy = actor.Name, AutomationsPaused = running.Count };
+        db.Add(stop);
         foreach (var automation in running)
         {
-            automation.StateBeforePause = automation.State;
-            automation.State = AutomationState.Paused;
+            automation.Pause(actor.Name, Now, stop.Id);
         }
 
         await db.SaveChangesAsync(cancellationToken);
         foreach (var automation in running)
         {
             await scheduler.ApplyStateAsync(automation, cancellationToken);
+            stops.RequestStop(automation.Id, $"paused by {actor.Name} with Pause all");
         }
 
-        return running.Count;
+        return new EmergencyStopResult(running.Count, running.Select(a => new AutomationRef(a.Id, a.Name)).ToList(), await LeftPausedAsync(running.Select(a => a.Id).ToHashSet(), cancellationToken));
     }
 
-    /// <summary>Resumes every automation an Admin paused (not those that paused themselves: each needs a look).</summary>
-    public async Task<int> ResumeAllAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Undoes the emergency stops: resumes exactly the automations Pause all paused and that are still paused by it.
+    /// Those paused on their own, before or after, and those that paused themselves stay paused, each with its reason.
+    /// </summary>
+    public async Task<EmergencyStopResult> ResumeAllAsync(CancellationToken cancellationToken = default)
     {
-        (await currentActor.GetAsync()).RequireAdmin("resume all automations");
-        var paused = await db.Set<Automation>().Where(a => a.State == AutomationState.Paused).ToListAsync(cancellationToken);
+        var actor = await currentActor.GetAsync();
+        actor.RequireAdmin("resume all automations");
+        var openStops = await db.Set<EmergencyStop>().Where(s => s.ResumedAt == null).ToListAsync(cancellationToken);
+        var stopIds = openStops.Select(s => s.Id).ToList();
+        var paused = await db.Set<Automation>().Where(a => a.State == AutomationState.Paused && a.EmergencyStopId != null && stopIds.Contains(a.EmergencyStopId.Value)).ToListAsync(cancellationToken);
+        var pausedAt = paused.ToDictionary(a => a.Id, a => a.PausedAt);
         foreach (var automation in paused)
         {
-            automation.State = automation.StateBeforePause ?? AutomationState.Shadow;
-            automation.StateBeforePause = null;
-            automation.ResumedAt = Now;
+            automation.Resume(Now);
+            await AcknowledgeAlertsAsync(automation.Id, actor.Name, cancellationToken);
+        }
+
+        foreach (var stop in openStops)
+        {
+            stop.ResumedAt = Now;
+            stop.ResumedBy = actor.Name;
         }
 
         await db.SaveChangesAsync(cancellationToken);
         foreach (var automation in paused)
         {
             await scheduler.ApplyStateAsync(automation, cancellationToken);
+            await RunHeldInputAsync(automation, pausedAt[automation.Id], actor.Name, cancellationToken);
         }
 
-        return paused.Count;
+        return new EmergencyStopResult(paused.Count, paused.Select(a => new AutomationRef(a.Id, a.Name)).ToList(), await LeftPausedAsync(paused.Select(a => a.Id).ToHashSet(), cancellationToken));
     }
 
-    /// <summary>Queues a run now. When a run is going, this one waits for it (runs never overlap).</summary>
+    /// <summary>The automations that are paused and not part of <paramref name="handled"/>, each with why it is paused.</summary>
+    private async Task<IReadOnlyList<PausedAutomation>> LeftPausedAsync(HashSet<Guid> handled, CancellationToken cancellationToken) =>
+        (await db.Set<Automation>().AsNoTracking().Where(a => a.State == AutomationState.Paused || a.State == AutomationState.AutoPaused).OrderBy(a => a.Name).ToListAsync(cancellationToken))
+            .Where(a => !handled.Contains(a.Id))
+            .Select(a => new PausedAutomation(a.Id, a.Name, a.State, a.PausedBy, a.PausedAt, a.State == AutomationState.AutoPaused
+                ? "It paused itself (guardrails): look at its alert, then resume it on its page."
+                : a.EmergencyStopId is null
+                    ? $"Paused on its own by {a.PausedBy ?? "an Admin"}, not by Pause all: resume it on its page."
+                    : "Paused by Pause all."))
+            .ToList();
+
+    /// <summary>
+    /// After a resume: a run now for what waited during the pause (files handed in, runs held or stopped by it), so
+    /// held work does not wait for the next scheduled fire.
+    /// </summary>
+    private async Task RunHeldInputAsync(Automation automation, DateTime? pausedAt, string actorName, CancellationToken cancellationToken)
+    {
+        var kind = kinds.Find(automation.Kind);
+        var since = pausedAt ?? DateTime.MinValue;
+        var held = await db.Set<AutomationRun>().AnyAsync(r => r.AutomationId == automation.Id && r.Status == RunStatus.Stopped && r.QueuedAt >= since.AddMinutes(-1), cancellationToken)
+            || (kind is not null && HasHeldInput(kind, automation));
+        if (!held)
+        {
+            return;
+        }
+
+        var run = new AutomationRun { AutomationId = automation.Id, Trigger = RunTrigger.Resume, QueuedAt = Now, RequestedBy = actorName };
+        db.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        await scheduler.TriggerNowAsync(automation.Id, run.Id, cancellationToken);
+    }
+
+    private bool HasHeldInput(IAutomationKind kind, Automation automation)
+    {
+        try
+        {
+            return kind.HasHeldInput(KindSettings.Read(kind, automation.Settings), database.DataFolder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            logger.LogWarning("Could not look for held input of {Name}: {Message}", automation.Name, e.Message);
+            return false;
+        }
+    }
+
+    private async Task AcknowledgeAlertsAsync(Guid automationId, string by, CancellationToken cancellationToken)
+    {
+        foreach (var alert in await db.Set<Alert>().Where(a => a.AutomationId == automationId && a.AcknowledgedAt == null).ToListAsync(cancellationToken))
+        {
+            alert.AcknowledgedAt = Now;
+            alert.AcknowledgedBy = by;
+        }
+    }
+
+    /// <summary>
+    /// Queues a run now. When a run is going, this one waits for it (runs never overlap). A paused automation
+    /// decides nothing: the request is refused with the reason, and Resume is the way on.
+    /// </summary>
     public async Task<Guid> RunNowAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var actor = await currentActor.GetAsync();
         actor.RequireAdmin("start runs");
         var automation = await LoadAsync(id, null, cancellationToken);
+        if (automation.IsPaused)
+        {
+            throw new ConflictException($"{automation.Name} is {AutomationStateWords.Of(automation.State)}: it was {automation.PauseDescription}. A paused automation decides nothing; resume it to run it.");
+        }
+
         var run = new AutomationRun { AutomationId = automation.Id, Trigger = RunTrigger.Manual, QueuedAt = Now, RequestedBy = actor.Name };
         db.Add(run);
         await db.SaveChangesAsync(cancellationToken);
@@ -336,7 +470,7 @@ public sealed class AutomationService(
     public static RunSummary Summarise(AutomationRun r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return new RunSummary(r.Id, r.Trigger, r.Mode, r.Status, r.QueuedAt, r.StartedAt, r.EndedAt, r.ItemsRead, r.ItemsDone, r.ItemsEscalated, r.ItemsFailed, r.ItemsSkipped, r.Misfired, r.SkipReason);
+        return new RunSummary(r.Id, r.Trigger, r.Mode, r.Status, r.QueuedAt, r.StartedAt, r.EndedAt, r.ItemsRead, r.ItemsDone, r.ItemsEscalated, r.ItemsFailed, r.ItemsSkipped, r.Misfired, r.SkipReason, r.ItemsQuarantined, r.StopReason);
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -352,8 +486,9 @@ public sealed class AutomationService(
         return automation;
     }
 
-    private void Apply(Automation automation, IAutomationKind? kind, AutomationRequest request, Dictionary<string, string[]> errors, bool creating)
+    private bool Apply(Automation automation, IAutomationKind? kind, AutomationRequest request, Dictionary<string, string[]> errors, bool creating, string actorName)
     {
+        var pausing = false;
         if (request.Name is not null || creating)
         {
             var name = request.Name?.Trim() ?? "";
@@ -407,15 +542,29 @@ public sealed class AutomationService(
             {
                 if (state == AutomationState.Paused)
                 {
-                    automation.StateBeforePause = Automation.IsRunnable(automation.State) ? automation.State : automation.StateBeforePause;
+                    if (automation.IsPaused)
+                    {
+                        // AutoPaused to Paused: a person takes over the pause; what it restores stays.
+                        automation.State = AutomationState.Paused;
+                        automation.PausedBy = actorName;
+                        automation.PausedAt = Now;
+                        automation.EmergencyStopId = null;
+                    }
+                    else
+                    {
+                        automation.Pause(actorName, Now);
+                        pausing = true;
+                    }
                 }
-                else if (automation.State is AutomationState.Paused or AutomationState.AutoPaused)
+                else
                 {
-                    automation.StateBeforePause = null;
-                    automation.ResumedAt = Now;
-                }
+                    if (automation.IsPaused)
+                    {
+                        automation.ClearPause(Now);
+                    }
 
-                automation.State = state;
+                    automation.State = state;
+                }
             }
         }
 
@@ -454,6 +603,30 @@ public sealed class AutomationService(
                 else
                 {
                     automation.Guardrails.MaxConsecutiveFailedRuns = runs;
+                }
+            }
+
+            if (g.MaxQuarantineRate is { } quarantineRate)
+            {
+                if (quarantineRate is < 0 or > 1)
+                {
+                    errors["guardrails.maxQuarantineRate"] = ["A share between 0 and 1, for example 0.5 for 50 %."];
+                }
+                else
+                {
+                    automation.Guardrails.MaxQuarantineRate = quarantineRate;
+                }
+            }
+
+            if (g.QuarantineRateWindow is { } quarantineWindow)
+            {
+                if (quarantineWindow is < 1 or > 10_000)
+                {
+                    errors["guardrails.quarantineRateWindow"] = ["Between 1 and 10000 items."];
+                }
+                else
+                {
+                    automation.Guardrails.QuarantineRateWindow = quarantineWindow;
                 }
             }
         }
@@ -516,6 +689,8 @@ public sealed class AutomationService(
                 }
             }
         }
+
+        return pausing;
     }
 
     private async Task EnsureUniqueNameAsync(Automation automation, Dictionary<string, string[]> errors, CancellationToken cancellationToken)

@@ -115,7 +115,9 @@ internal sealed class AutomationsDemoTask(
                 var due = now.Date.AddDays(-day).AddHours(hour);
                 var read = random.Next(8, 40);
                 var escalated = random.Next(0, 4);
-                var failed = random.Next(0, 10) == 0 ? random.Next(1, 3) : 0;
+                // Now and then an unreadable file (quarantined: no fault) and, rarely, an action that failed (a fault).
+                var quarantined = random.Next(0, 6) == 0 ? random.Next(1, 3) : 0;
+                var failed = random.Next(0, 14) == 0 ? 1 : 0;
                 var started = due.AddMilliseconds(random.Next(20, 400));
                 db.Add(new AutomationRun
                 {
@@ -131,7 +133,8 @@ internal sealed class AutomationsDemoTask(
                     ItemsRead = read,
                     ItemsEscalated = escalated,
                     ItemsFailed = failed,
-                    ItemsDone = read - escalated - failed,
+                    ItemsQuarantined = quarantined,
+                    ItemsDone = read - escalated - failed - quarantined,
                 });
             }
         }

@@ -5,6 +5,7 @@ using AutomationPortal.Web.Features.Automations.Kinds.Sample;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Domain;
 using AutomationPortal.Web.Infrastructure.Hosting;
 using AutomationPortal.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,6 +31,7 @@ public static class AutomationsModule
         services.AddSingleton<AutomationKindCatalog>();
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
+        services.AddSingleton<RunStops>();
         services.AddScoped<AutomationEngine>();
         services.AddScoped<AutomationService>();
         services.AddScoped<AutomationQueries>();
@@ -107,9 +109,11 @@ public static class AutomationsModule
                 }
 
                 var result = await intake.AcceptAsync(id, files, ct);
+                // 200 when files were decided; 202 when they are kept for later (held while paused, or still waiting
+                // for the run); 400 when none was taken.
                 return result.Files.Any(f => f.WorkItemId is not null)
                     ? Results.Ok(result)
-                    : Results.Json(result, statusCode: result.RunId is null ? StatusCodes.Status400BadRequest : StatusCodes.Status202Accepted);
+                    : Results.Json(result, statusCode: result.RunId is null && result.Held is null ? StatusCodes.Status400BadRequest : StatusCodes.Status202Accepted);
             })
             .DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(IntakeRequestLimit))
@@ -129,11 +133,21 @@ public static class AutomationsModule
                 var runId = await service.RunNowAsync(id, ct);
                 return TypedResults.Accepted($"/api/runs/{runId}", new RunStarted(runId));
             })
-            .WithSummary("Runs the automation now. When a run is going, this one is queued behind it; either way the answer is 202 with the run's id.");
+            .WithSummary("Runs the automation now. When a run is going, this one is queued behind it; either way the answer is 202 with the run's id. A paused automation answers 409: resume it instead.");
         admin.MapPost("/automations/{id:guid}/pause", async (Guid id, AutomationService service, CancellationToken ct) => TypedResults.Ok(await service.PauseAsync(id, ct)));
         admin.MapPost("/automations/{id:guid}/resume", async (Guid id, AutomationService service, CancellationToken ct) => TypedResults.Ok(await service.ResumeAsync(id, ct)));
-        admin.MapPost("/automations/pause-all", async (AutomationService service, CancellationToken ct) => TypedResults.Ok(new { paused = await service.PauseAllAsync(ct) }));
-        admin.MapPost("/automations/resume-all", async (AutomationService service, CancellationToken ct) => TypedResults.Ok(new { resumed = await service.ResumeAllAsync(ct) }));
+        admin.MapPost("/automations/pause-all", async (AutomationService service, CancellationToken ct) =>
+            {
+                var result = await service.PauseAllAsync(ct);
+                return TypedResults.Ok(new EmergencyStopAnswer(result.Count, null, result.Automations, result.LeftPaused));
+            })
+            .WithSummary("Emergency stop: pauses every automation that runs; going runs stop after their current item. Recorded, so Resume all undoes exactly this.");
+        admin.MapPost("/automations/resume-all", async (AutomationService service, CancellationToken ct) =>
+            {
+                var result = await service.ResumeAllAsync(ct);
+                return TypedResults.Ok(new EmergencyStopAnswer(null, result.Count, result.Automations, result.LeftPaused));
+            })
+            .WithSummary("Resumes exactly the automations Pause all paused; says which automations stay paused and why (paused on their own, or by their guardrails).");
         admin.MapPost("/alerts/{id:guid}/acknowledge", async (Guid id, AutomationService service, CancellationToken ct) =>
         {
             await service.AcknowledgeAlertAsync(id, ct);
@@ -162,6 +176,10 @@ public static class AutomationsModule
         catch (ForbiddenException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        catch (ConflictException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
         }
     }
 
@@ -195,6 +213,9 @@ public static class AutomationsModule
 }
 
 public sealed record RunStarted(Guid Id);
+
+/// <summary>The answer of Pause all (paused) or Resume all (resumed), with the automations and those left paused.</summary>
+public sealed record EmergencyStopAnswer(int? Paused, int? Resumed, IReadOnlyList<AutomationRef> Automations, IReadOnlyList<PausedAutomation> LeftPaused);
 
 public sealed class SchedulerHealthCheck(AutomationScheduler scheduler, StartupState startup) : IHealthCheck
 {

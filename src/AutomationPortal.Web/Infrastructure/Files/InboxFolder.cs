@@ -27,7 +27,7 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(inbox).TrimEnd(Path.DirectorySeparatorChar)) ?? inbox, name);
 
     /// <summary>
-    /// Files whose size and modification time have not changed for <paramref name="settle"/>, oldest name first.
+    /// Files whose size and modification time have not changed for <paramref name="settle"/>, oldest first.
     /// A file still being written (changed within the settle time, or growing while read) waits for the next pass.
     /// The key is the SHA-256 of the content; a file above <paramref name="maxBytes"/> is hashed while streaming and
     /// not held in memory.
@@ -47,13 +47,16 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
         }
     }
 
-    /// <summary>The top-level files that have not changed for <paramref name="settle"/>, by name.</summary>
+    /// <summary>
+    /// The top-level files that have not changed for <paramref name="settle"/>, in the order they arrived (their
+    /// modification time, then name): the invoice that came first is the original, a later copy its duplicate.
+    /// </summary>
     public IEnumerable<FileInfo> Settled(TimeSpan settle, Action<string> waiting)
     {
         ArgumentNullException.ThrowIfNull(waiting);
         Directory.CreateDirectory(Inbox);
         var settledBefore = DateTime.UtcNow - settle;
-        foreach (var info in new DirectoryInfo(Inbox).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
+        foreach (var info in new DirectoryInfo(Inbox).EnumerateFiles().OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal))
         {
             if (info.LastWriteTimeUtc > settledBefore)
             {

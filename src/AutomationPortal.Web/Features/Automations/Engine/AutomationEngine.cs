@@ -17,6 +17,7 @@ public sealed class AutomationEngine(
     PortalDatabase database,
     AutomationKindCatalog catalog,
     GuardrailMonitor guardrails,
+    RunStops stops,
     TimeProvider time,
     IServiceProvider services,
     ILogger<AutomationEngine> logger)
@@ -40,6 +41,25 @@ public sealed class AutomationEngine(
         {
             run = await db.Set<AutomationRun>().FirstAsync(r => r.Id == runId, cancellationToken);
             automation = await db.Set<Automation>().AsNoTracking().FirstAsync(a => a.Id == run.AutomationId, cancellationToken);
+            if (automation.IsPaused)
+            {
+                // Paused decides nothing, whatever asked for the run: its input waits where it is for the resume.
+                run.StartedAt = run.EndedAt = Now;
+                if (run.Trigger == RunTrigger.Schedule)
+                {
+                    run.Status = RunStatus.Cancelled;
+                    run.SkipReason = $"Skipped: the automation is {automation.State}.";
+                }
+                else
+                {
+                    run.Status = RunStatus.Stopped;
+                    run.StopReason = Truncate(automation.PauseDescription, 500);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                return run.Status;
+            }
+
             if (run.Trigger == RunTrigger.Schedule && !Automation.IsRunnable(automation.State))
             {
                 run.Status = RunStatus.Cancelled;
@@ -63,6 +83,7 @@ public sealed class AutomationEngine(
         var cancelled = false;
         var watch = Stopwatch.StartNew();
         ItemStep? step = null;
+        using var stop = stops.Register(automation.Id);
         log.Info($"{run.Trigger} run in {run.Mode} mode (settings version {run.SettingsVersion}){(lane == Lane.Shadow ? ": decisions are recorded, nothing is acted on" : "")}.");
 
         try
@@ -71,7 +92,7 @@ public sealed class AutomationEngine(
             var settings = KindSettings.Read(kind, automation.Settings);
             await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add));
             await using var store = await EngineStore.OpenAsync(database, cancellationToken);
-            step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time) { RecentWindow = automation.Guardrails.FailureRateWindow };
+            step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time, stop) { RecentWindow = GuardrailMonitor.WindowOf(automation.Guardrails) };
 
             if (lane == Lane.Live)
             {
@@ -79,15 +100,28 @@ public sealed class AutomationEngine(
             }
 
             var size = FirstChunkSize;
-            await foreach (var chunk in Chunk(kindRun.ReadAsync(cancellationToken), () => size, cancellationToken))
+            if (!step.Stopped)
             {
-                var started = Stopwatch.GetTimestamp();
-                await step.ProcessChunkAsync(chunk, cancellationToken);
-                var perItem = Stopwatch.GetElapsedTime(started) / chunk.Count;
-                size = perItem <= TimeSpan.Zero ? ChunkSize : (int)Math.Clamp(ChunkTime / perItem, 10, ChunkSize);
+                await foreach (var chunk in Chunk(kindRun.ReadAsync(cancellationToken), () => size, cancellationToken))
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await step.ProcessChunkAsync(chunk, cancellationToken);
+                    var perItem = Stopwatch.GetElapsedTime(started) / chunk.Count;
+                    size = perItem <= TimeSpan.Zero ? ChunkSize : (int)Math.Clamp(ChunkTime / perItem, 10, ChunkSize);
+                    if (step.Stopped || await ShouldStopAsync(automation, step, store, stop, cancellationToken))
+                    {
+                        break;
+                    }
+                }
             }
 
             await step.FinishAsync(cancellationToken);
+            if (stop.IsRequested)
+            {
+                log.Warning($"Stopped after the item it was on: the automation was {stop.Reason}. The rest of its input waits for the resume.");
+            }
+
+            // The run's own effects (such as its export file) cover what it did, stopped or not.
             var completion = new RunCompletionContext(automation.Id, runId);
             await kindRun.CompleteAsync(completion, cancellationToken);
             await store.RecordRunEffectsAsync(automation.Id, runId, completion.Effects, Now, cancellationToken);
@@ -119,18 +153,22 @@ public sealed class AutomationEngine(
 
         var status = cancelled ? RunStatus.Cancelled
             : error is not null ? RunStatus.Failed
-            : counters.Failed == 0 ? RunStatus.Succeeded
-            : counters.Done + counters.Escalated + counters.Skipped > 0 ? RunStatus.PartiallySucceeded
-            : RunStatus.Failed;
-        log.Info($"Finished in {watch.Elapsed.TotalSeconds:0.0} s: {counters.Read} read, {counters.Done} done, {counters.Escalated} escalated, {counters.Failed} failed, {counters.Skipped} skipped.");
+            : stop.IsRequested ? RunStatus.Stopped
+            : StatusOf(counters);
+        log.Info($"Finished in {watch.Elapsed.TotalSeconds:0.0} s: {counters.Read} read, {counters.Done} done, {counters.Escalated} escalated, {counters.Failed} failed, {counters.Quarantined} quarantined, {counters.Skipped} seen before.");
 
-        await guardrails.CheckAsync(automation, lane, runId, status, step?.RecentOutcomes, CancellationToken.None);
+        if (status != RunStatus.Stopped)
+        {
+            await guardrails.CheckAsync(automation, lane, runId, status, step?.RecentOutcomes, CancellationToken.None);
+        }
+
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
             var final = await db.Set<AutomationRun>().FirstAsync(r => r.Id == runId, CancellationToken.None);
             final.Status = status;
             final.EndedAt = Now;
-            final.Error = error is null ? null : error.Length > 4000 ? error[..4000] : error;
+            final.Error = Truncate(error, 4000);
+            final.StopReason = status == RunStatus.Stopped ? Truncate(stop.Reason, 500) : null;
             counters.CopyTo(final);
             db.Set<RunLogLine>().AddRange(log.Lines);
             await db.SaveChangesAsync(CancellationToken.None);
@@ -138,6 +176,39 @@ public sealed class AutomationEngine(
 
         return status;
     }
+
+    /// <summary>
+    /// How a run that went to its end did. Quarantined input is the automation doing its job: only faults (an action
+    /// that failed) make a run partly succeeded, or failed when nothing else was done.
+    /// </summary>
+    public static RunStatus StatusOf(RunCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        return counters.Failed == 0 ? RunStatus.Succeeded
+            : counters.Done + counters.Escalated + counters.Quarantined + counters.Skipped > 0 ? RunStatus.PartiallySucceeded
+            : RunStatus.Failed;
+    }
+
+    /// <summary>
+    /// Between chunks: the run stops when its automation was paused (on this node the signal is set already; on
+    /// another node only the database knows), or when its own outcomes breach a guardrail.
+    /// </summary>
+    private async Task<bool> ShouldStopAsync(Automation automation, ItemStep step, EngineStore store, RunStops.StopSignal stop, CancellationToken cancellationToken)
+    {
+        if (!stop.IsRequested && await store.PausedByAsync(automation.Id, cancellationToken) is { } pausedBy)
+        {
+            stop.Request(pausedBy);
+        }
+
+        if (!stop.IsRequested && await guardrails.CheckDuringRunAsync(automation, step.RecentOutcomes, cancellationToken) is { } breach)
+        {
+            stop.Request($"paused itself: {breach.Message}");
+        }
+
+        return stop.IsRequested;
+    }
+
+    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -148,10 +219,7 @@ public sealed class AutomationEngine(
             return RunMode.Demo;
         }
 
-        var state = automation.State is AutomationState.Paused or AutomationState.AutoPaused
-            ? automation.StateBeforePause ?? AutomationState.Draft
-            : automation.State;
-        return state switch
+        return automation.State switch
         {
             AutomationState.Shadow => RunMode.Shadow,
             AutomationState.Pilot => RunMode.Pilot,
@@ -191,7 +259,10 @@ public sealed class RunCounters
 
     public int Failed { get; set; }
 
+    /// <summary>Items already stored by an earlier run (or twice in this one): seen before, left as they are.</summary>
     public int Skipped { get; set; }
+
+    public int Quarantined { get; set; }
 
     public void CopyTo(AutomationRun run)
     {
@@ -201,6 +272,7 @@ public sealed class RunCounters
         run.ItemsEscalated = Escalated;
         run.ItemsFailed = Failed;
         run.ItemsSkipped = Skipped;
+        run.ItemsQuarantined = Quarantined;
     }
 }
 

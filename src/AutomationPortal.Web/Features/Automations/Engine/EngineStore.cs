@@ -15,7 +15,7 @@ internal sealed class EngineStore : IAsyncDisposable
     [
         "Id", "AutomationId", "Lane", "SourceKey", "RunId", "LastRunId", "Status", "Decision", "ReasonCodes", "Payload", "OriginalRef",
         "Error", "ActionAttempts", "ReceivedAt", "DecidedAt", "CompletedAt", "ProcessingMs", "SummaryReference", "SummaryParty",
-        "SummaryPartyId", "SummaryAmount", "SummaryCurrency", "SummaryType", "SummaryDate", "ContentKey",
+        "SummaryPartyId", "SummaryAmount", "SummaryCurrency", "SummaryType", "SummaryDate", "ContentKey", "LastOutcomeAt",
     ];
 
     private static readonly string[] DecisionColumns =
@@ -80,6 +80,25 @@ internal sealed class EngineStore : IAsyncDisposable
         return found;
     }
 
+    /// <summary>Who paused the automation when it is paused (the database's word, for runs on any node); else null.</summary>
+    public async Task<string?> PausedByAsync(Guid automationId, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT \"State\", \"PausedBy\", \"EmergencyStopId\" FROM \"Automations\" WHERE \"Id\" = $a";
+        command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var state = reader.GetString(0);
+        var by = reader.IsDBNull(1) ? "an Admin" : reader.GetString(1);
+        return state == nameof(AutomationState.AutoPaused) ? "paused itself (guardrails)"
+            : state == nameof(AutomationState.Paused) ? (reader.IsDBNull(2) ? $"paused by {by}" : $"paused by {by} with Pause all")
+            : null;
+    }
+
     /// <summary>
     /// Stores a chunk's items with their decisions, escalations and effects in one transaction, and where the
     /// sources keep the previous chunk's items now (<paramref name="movedBefore"/>).
@@ -102,7 +121,7 @@ internal sealed class EngineStore : IAsyncDisposable
                 .Text(decision.Decision).Text(reasons).Text(row.Payload).Text(row.OriginalRef).Text(Truncate(row.Error, 4000)).Number(row.ActionAttempts)
                 .Time(row.ReceivedAt).Time(row.DecidedAt).Time(row.CompletedAt).Real(row.ProcessingMs)
                 .Text(Truncate(summary?.Reference, 200)).Text(Truncate(summary?.Party, 300)).Text(Truncate(summary?.PartyId, 200))
-                .Amount(summary?.Amount).Text(summary?.Currency).Text(summary?.Type).Text(DateText(summary?.Date)).Text(summary?.ContentKey).EndRow();
+                .Amount(summary?.Amount).Text(summary?.Currency).Text(summary?.Type).Text(DateText(summary?.Date)).Text(summary?.ContentKey).Time(row.DecidedAt).EndRow();
             _decisions.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(runText).Time(row.DecidedAt).Text(decidedBy).Id(null).Text(null)
                 .Text(decision.Decision).Text(reasons).Text(Truncate(decision.Note, 4000)).Text(NoMinutes).EndRow();
             if (row.Status == WorkItemStatus.Escalated)
@@ -165,6 +184,7 @@ internal sealed class EngineStore : IAsyncDisposable
         command.Parameters.AddWithValue("$e", counters.Escalated);
         command.Parameters.AddWithValue("$f", counters.Failed);
         command.Parameters.AddWithValue("$s", counters.Skipped);
+        command.Parameters.AddWithValue("$q", counters.Quarantined);
         command.Parameters.AddWithValue("$id", BatchInserter.ToDb(runId));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -202,13 +222,14 @@ internal sealed class EngineStore : IAsyncDisposable
             command.Transaction = transaction;
             command.CommandText = """
                 UPDATE "WorkItems" SET "Status" = $status, "Error" = $error, "ActionAttempts" = "ActionAttempts" + $attempts,
-                    "LastRunId" = $run, "CompletedAt" = $completed WHERE "Id" = $id
+                    "LastRunId" = $run, "CompletedAt" = $completed, "LastOutcomeAt" = $now WHERE "Id" = $id
                 """;
             command.Parameters.AddWithValue("$status", (outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed).ToString());
             command.Parameters.AddWithValue("$error", BatchInserter.ToDb(Truncate(outcome.Error, 4000)));
             command.Parameters.AddWithValue("$attempts", outcome.Attempts);
             command.Parameters.AddWithValue("$run", BatchInserter.ToDb(runId));
             command.Parameters.AddWithValue("$completed", BatchInserter.ToDb(outcome.Error is null ? now : null));
+            command.Parameters.AddWithValue("$now", BatchInserter.ToDb(now));
             command.Parameters.AddWithValue("$id", BatchInserter.ToDb(workItemId));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }

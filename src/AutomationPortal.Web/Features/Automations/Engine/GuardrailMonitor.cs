@@ -10,11 +10,24 @@ namespace AutomationPortal.Web.Features.Automations.Engine;
 public sealed record GuardrailBreach(string Code, string Message);
 
 /// <summary>
-/// After every run: checks the automation's limits (failure rate over its latest items, failed runs in a row)
-/// and, when one is breached, auto-pauses the automation and raises an alert.
+/// During and after every run: checks the automation's limits (faults over its latest items, quarantined input
+/// over its latest items, failed runs in a row), counting only what happened since the latest resume, and, when one
+/// is breached, auto-pauses the automation and raises an alert.
 /// </summary>
-public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider time, ILogger<GuardrailMonitor> logger)
+public sealed class GuardrailMonitor(IServiceScopeFactory scopes, RunStops stops, TimeProvider time, ILogger<GuardrailMonitor> logger)
 {
+    /// <summary>How many latest outcomes the limits look at: the larger of the two item windows.</summary>
+    public static int WindowOf(Guardrails limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return Math.Max(Math.Max(limits.FailureRateWindow, limits.QuarantineRateWindow), 1);
+    }
+
+    /// <summary>
+    /// The pure rule. <paramref name="latestItems"/> are the latest item outcomes since the latest resume, newest first;
+    /// <paramref name="latestRuns"/> the latest finished runs since then, newest first. Quarantined input is not a
+    /// fault: only failed actions count towards the failure rate; the quarantine rate has its own limit.
+    /// </summary>
     public static GuardrailBreach? Evaluate(Guardrails limits, IReadOnlyList<WorkItemStatus> latestItems, IReadOnlyList<RunStatus> latestRuns)
     {
         ArgumentNullException.ThrowIfNull(limits);
@@ -23,22 +36,50 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider t
         if (limits.FailureRateWindow > 0 && latestItems.Count >= limits.FailureRateWindow)
         {
             var window = latestItems.Take(limits.FailureRateWindow).ToList();
-            var failed = window.Count(s => s is WorkItemStatus.Quarantined or WorkItemStatus.PostingFailed);
+            var failed = window.Count(s => s is WorkItemStatus.PostingFailed);
             var rate = (decimal)failed / window.Count;
             if (rate > limits.MaxFailureRate)
             {
                 return new GuardrailBreach("auto-paused:failure-rate",
-                    $"{failed} of the last {window.Count} items failed ({rate:P0}), above the limit of {limits.MaxFailureRate:P0}.");
+                    $"the actions of {failed} of the last {window.Count} items failed ({rate:P0}), above the limit of {limits.MaxFailureRate:P0}.");
+            }
+        }
+
+        if (limits.QuarantineRateWindow > 0 && latestItems.Count >= limits.QuarantineRateWindow)
+        {
+            var window = latestItems.Take(limits.QuarantineRateWindow).ToList();
+            var quarantined = window.Count(s => s is WorkItemStatus.Quarantined);
+            var rate = (decimal)quarantined / window.Count;
+            if (rate > limits.MaxQuarantineRate)
+            {
+                return new GuardrailBreach("auto-paused:quarantine-rate",
+                    $"{quarantined} of the last {window.Count} items could not be read and were quarantined ({rate:P0}), above the limit of {limits.MaxQuarantineRate:P0}. Check what sends them.");
             }
         }
 
         if (limits.MaxConsecutiveFailedRuns > 0 && latestRuns.Count >= limits.MaxConsecutiveFailedRuns
             && latestRuns.Take(limits.MaxConsecutiveFailedRuns).All(s => s == RunStatus.Failed))
         {
-            return new GuardrailBreach("auto-paused:failed-runs", $"The last {limits.MaxConsecutiveFailedRuns} runs failed.");
+            return new GuardrailBreach("auto-paused:failed-runs", $"the last {limits.MaxConsecutiveFailedRuns} runs failed.");
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Between chunks of a going run: checks the item limits on the run's own latest outcomes when they fill the
+    /// windows (no query). Returns the breach after pausing the automation, so the run stops.
+    /// </summary>
+    public async Task<GuardrailBreach?> CheckDuringRunAsync(Automation snapshot, IReadOnlyList<WorkItemStatus>? latestItems, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (!Automation.IsRunnable(snapshot.State) || latestItems is null || latestItems.Count < WindowOf(snapshot.Guardrails))
+        {
+            return null;
+        }
+
+        var breach = Evaluate(snapshot.Guardrails, latestItems, []);
+        return breach is not null && await AutoPauseAsync(snapshot.Id, breach, cancellationToken) ? breach : null;
     }
 
     /// <summary>
@@ -55,43 +96,50 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, TimeProvider t
 
         var limits = snapshot.Guardrails;
         var automationId = snapshot.Id;
+        var since = snapshot.GuardrailsSince;
         await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("guardrails");
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
 
-        // The run's own latest outcomes when it handled a whole window; otherwise the stored items.
-        var window = Math.Max(limits.FailureRateWindow, 1);
+        // The run's own latest outcomes when it handled a whole window; otherwise the stored outcomes since the resume.
+        var window = WindowOf(limits);
         var items = latestItems is { } latest && latest.Count >= window ? latest : await db.Set<WorkItem>().AsNoTracking()
-            .Where(w => w.AutomationId == automationId && w.Lane == lane)
-            .OrderByDescending(w => w.ReceivedAt).Take(window).Select(w => w.Status).ToListAsync(cancellationToken);
+            .Where(w => w.AutomationId == automationId && w.Lane == lane && (since == null || w.LastOutcomeAt >= since))
+            .OrderByDescending(w => w.LastOutcomeAt).Take(window).Select(w => w.Status).ToListAsync(cancellationToken);
 
         // Failed runs in a row can only reach the limit with this run failing.
         List<RunStatus> runs = [];
         if (finishing == RunStatus.Failed)
         {
             var earlier = await db.Set<AutomationRun>().AsNoTracking()
-                .Where(r => r.AutomationId == automationId && r.Id != runId && r.SkipReason == null && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
+                .Where(r => r.AutomationId == automationId && r.Id != runId && r.SkipReason == null && (since == null || r.StartedAt >= since)
+                    && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
                 .OrderByDescending(r => r.QueuedAt).Take(Math.Max(limits.MaxConsecutiveFailedRuns, 1)).Select(r => r.Status).ToListAsync(cancellationToken);
             runs = [finishing, .. earlier];
         }
 
-        var breach = Evaluate(limits, items, runs);
-        if (breach is null)
+        if (Evaluate(limits, items, runs) is { } breach)
         {
-            return;
+            await AutoPauseAsync(automationId, breach, cancellationToken);
         }
+    }
 
+    private async Task<bool> AutoPauseAsync(Guid automationId, GuardrailBreach breach, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("guardrails");
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var automation = await db.Set<Automation>().FirstOrDefaultAsync(a => a.Id == automationId, cancellationToken);
-        if (automation is null || !Automation.IsRunnable(automation.State))
+        var now = time.GetUtcNow().UtcDateTime;
+        if (automation is null || !Automation.IsRunnable(automation.State) || !automation.Pause("guardrails", now, automatic: true))
         {
-            return;
+            return false;
         }
 
-        automation.StateBeforePause = automation.State;
-        automation.State = AutomationState.AutoPaused;
-        db.Set<Alert>().Add(new Alert { AutomationId = automationId, Code = breach.Code, Message = $"{automation.Name} paused itself: {breach.Message}", RaisedAt = time.GetUtcNow().UtcDateTime });
+        db.Set<Alert>().Add(new Alert { AutomationId = automationId, Code = breach.Code, Message = $"{automation.Name} paused itself: {breach.Message}", RaisedAt = now });
         await db.SaveChangesAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<AutomationScheduler>().ApplyStateAsync(automation, cancellationToken);
+        stops.RequestStop(automationId, $"paused itself: {breach.Message}");
         logger.LogWarning("Automation {Name} auto-paused: {Message}", automation.Name, breach.Message);
+        return true;
     }
 }

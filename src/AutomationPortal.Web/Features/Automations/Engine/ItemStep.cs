@@ -15,7 +15,8 @@ internal sealed class ItemStep(
     EngineStore store,
     RunLog log,
     RunCounters counters,
-    TimeProvider time)
+    TimeProvider time,
+    RunStops.StopSignal stop)
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800)];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -42,6 +43,9 @@ internal sealed class ItemStep(
         }
     }
 
+    /// <summary>Set once the run was asked to stop; the items after the one it was on stay in the source.</summary>
+    public bool Stopped { get; private set; }
+
     public async Task ProcessChunkAsync(IReadOnlyList<SourceItem> chunk, CancellationToken cancellationToken)
     {
         var known = await store.ExistingKeysAsync(automationId, lane, chunk.Select(i => i.Key).Distinct().ToList(), cancellationToken);
@@ -51,7 +55,13 @@ internal sealed class ItemStep(
 
         foreach (var item in chunk)
         {
-            counters.Read++;
+            if (stop.IsRequested)
+            {
+                // Neither decided nor acknowledged: the rest of the input stays where it is for after the resume.
+                Stopped = true;
+                break;
+            }
+
             if (known.Contains(item.Key) || !_seen.Add(item.Key))
             {
                 counters.Skipped++;
@@ -59,6 +69,7 @@ internal sealed class ItemStep(
                 continue;
             }
 
+            counters.Read++;
             var started = Stopwatch.GetTimestamp();
             var row = new WorkItemRow(Guid.CreateVersion7(), item.Key, item.OriginalRef, Now);
             PreparedItem prepared;
@@ -136,10 +147,15 @@ internal sealed class ItemStep(
         var movedBefore = await _acknowledging;
         await store.WriteAsync(automationId, runId, lane, batch, counters, Now, movedBefore, cancellationToken);
 
-        // In shadow the automation only watches: people still work the inputs by hand, so the source keeps them.
-        // Otherwise the source is told what became of each item, now that the items are stored, while the next
+        // In shadow the automation only watches: people still work the inputs by hand, so the source keeps them
+        // (but for items handed to the portal itself). Otherwise the source is told what became of each item, now that the items are stored, while the next
         // chunk is read and prepared.
-        _acknowledging = lane == Lane.Live ? Task.Run(() => AcknowledgeAsync(acknowledgements, cancellationToken), cancellationToken) : NothingMoved;
+        if (lane != Lane.Live)
+        {
+            acknowledgements.RemoveAll(a => !a.Item.HandedIn);
+        }
+
+        _acknowledging = acknowledgements.Count > 0 ? Task.Run(() => AcknowledgeAsync(acknowledgements, cancellationToken), cancellationToken) : NothingMoved;
     }
 
     /// <summary>Waits for the last acknowledgements and stores where the sources keep those items now.</summary>
@@ -189,6 +205,12 @@ internal sealed class ItemStep(
         log.Info($"Retrying the action of {pending.Count} item(s) from earlier runs.");
         foreach (var item in pending)
         {
+            if (stop.IsRequested)
+            {
+                Stopped = true;
+                return;
+            }
+
             var prepared = kindRun.Restore(item.Payload);
             var decision = new ItemDecision(item.Decision, item.ReasonCodes, Escalate: false, Act: true);
             var outcome = await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
@@ -218,7 +240,7 @@ internal sealed class ItemStep(
         row.DecidedAt = Now;
         row.ProcessingMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         batch.Items.Add(row);
-        counters.Failed++;
+        counters.Quarantined++;
         log.Warning($"{row.OriginalRef ?? row.SourceKey} quarantined ({code}): {message}");
     }
 

@@ -28,6 +28,12 @@ public interface IAutomationKind
 
     /// <summary>The folders the settings name, resolved; the portal creates them when the automation is saved.</summary>
     IReadOnlyList<KindFolder> Folders(object settings, string dataFolder) => [];
+
+    /// <summary>
+    /// Whether input handed to the automation waits to be read (for example files uploaded while it was paused);
+    /// the portal then runs it as soon as it is resumed instead of at its next scheduled fire.
+    /// </summary>
+    bool HasHeldInput(object settings, string dataFolder) => false;
 }
 
 /// <summary>A folder an automation reads or writes, for people: what it is for and where it is.</summary>
@@ -74,6 +80,12 @@ public sealed record SourceItem(string Key, string? OriginalRef, ReadOnlyMemory<
 {
     /// <summary>Whatever the source needs to acknowledge the item later (a file path, a message id).</summary>
     public object? SourceState { get; init; }
+
+    /// <summary>
+    /// Handed to the portal (an upload) rather than found where people also work: acknowledged once stored in every
+    /// mode, shadow included, so it is never read again. A watched folder's items stay put in shadow.
+    /// </summary>
+    public bool HandedIn { get; init; }
 }
 
 /// <summary>The kind's reading of an item: its payload to store and its summary fields.</summary>

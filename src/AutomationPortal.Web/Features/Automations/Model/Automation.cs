@@ -47,6 +47,21 @@ public sealed class Automation : IVersioned, ITimestamped
     /// </summary>
     public DateTime? ResumedAt { get; set; }
 
+    /// <summary>When the automation was last paused (by a person, by Pause all or by its guardrails).</summary>
+    public DateTime? PausedAt { get; set; }
+
+    /// <summary>Who paused it, or "guardrails" for an auto-pause.</summary>
+    public string? PausedBy { get; set; }
+
+    /// <summary>The emergency stop (Pause all) that paused it; Resume all resumes exactly these.</summary>
+    public Guid? EmergencyStopId { get; set; }
+
+    /// <summary>
+    /// When the automation last resumed from a pause: the guardrails count only outcomes after it, so a resumed
+    /// automation is not judged again on the failures that paused it.
+    /// </summary>
+    public DateTime? GuardrailsSince { get; set; }
+
     public Guardrails Guardrails { get; set; } = new();
 
     public decimal ImplementationCost { get; set; }
@@ -71,6 +86,75 @@ public sealed class Automation : IVersioned, ITimestamped
 
     public static bool IsRunnable(AutomationState state) =>
         state is AutomationState.Shadow or AutomationState.Pilot or AutomationState.Production;
+
+    public bool IsPaused => State is AutomationState.Paused or AutomationState.AutoPaused;
+
+    /// <summary>
+    /// Switches the automation off, keeping the state to restore. Does nothing when it is paused already, so a
+    /// second pause (say Pause all after a person's own pause) never takes over the first one's cause.
+    /// </summary>
+    public bool Pause(string by, DateTime at, Guid? emergencyStopId = null, bool automatic = false)
+    {
+        if (IsPaused)
+        {
+            return false;
+        }
+
+        StateBeforePause = State;
+        State = automatic ? AutomationState.AutoPaused : AutomationState.Paused;
+        PausedAt = at;
+        PausedBy = by;
+        EmergencyStopId = emergencyStopId;
+        return true;
+    }
+
+    /// <summary>Switches a paused automation back on in the state it had, and starts its guardrail windows afresh.</summary>
+    public bool Resume(DateTime at)
+    {
+        if (!IsPaused)
+        {
+            return false;
+        }
+
+        State = StateBeforePause ?? AutomationState.Shadow;
+        ClearPause(at);
+        return true;
+    }
+
+    /// <summary>Leaves a pause by any way (resume, or a state set directly): the pause's record goes, the windows restart.</summary>
+    public void ClearPause(DateTime at)
+    {
+        StateBeforePause = null;
+        PausedAt = null;
+        PausedBy = null;
+        EmergencyStopId = null;
+        ResumedAt = at;
+        GuardrailsSince = at;
+    }
+
+    /// <summary>Why the automation is paused, in a sentence for people (null when it runs).</summary>
+    public string? PauseDescription => !IsPaused ? null
+        : State == AutomationState.AutoPaused ? $"paused itself (guardrails){(PausedAt is { } a ? $" at {a:yyyy-MM-dd HH:mm} UTC" : "")}"
+        : EmergencyStopId is not null ? $"paused by {PausedBy ?? "an Admin"} with Pause all"
+        : $"paused by {PausedBy ?? "an Admin"}";
+}
+
+/// <summary>An emergency stop: Pause all, with the automations it paused, so Resume all undoes exactly that.</summary>
+public sealed class EmergencyStop : ITimestamped
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public required string PausedBy { get; init; }
+
+    public int AutomationsPaused { get; set; }
+
+    public DateTime? ResumedAt { get; set; }
+
+    public string? ResumedBy { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
 }
 
 /// <summary>Limits that auto-pause an automation when it misbehaves.</summary>
@@ -84,6 +168,15 @@ public sealed class Guardrails
 
     /// <summary>Auto-pause after this many failed runs in a row.</summary>
     public int MaxConsecutiveFailedRuns { get; set; } = 3;
+
+    /// <summary>
+    /// Auto-pause when more than this share (0–1) of the last <see cref="QuarantineRateWindow"/> items was
+    /// quarantined as unreadable: a flood of bad input is stopped, though each bad file alone is no fault.
+    /// </summary>
+    public decimal MaxQuarantineRate { get; set; } = 0.5m;
+
+    /// <summary>How many of the latest items the quarantine rate is measured over.</summary>
+    public int QuarantineRateWindow { get; set; } = 20;
 }
 
 internal sealed class AutomationConfiguration : IEntityTypeConfiguration<Automation>
@@ -105,7 +198,23 @@ internal sealed class AutomationConfiguration : IEntityTypeConfiguration<Automat
             g.Property(x => x.MaxFailureRate).HasColumnName("MaxFailureRate");
             g.Property(x => x.FailureRateWindow).HasColumnName("FailureRateWindow");
             g.Property(x => x.MaxConsecutiveFailedRuns).HasColumnName("MaxConsecutiveFailedRuns");
+            g.Property(x => x.MaxQuarantineRate).HasColumnName("MaxQuarantineRate");
+            g.Property(x => x.QuarantineRateWindow).HasColumnName("QuarantineRateWindow");
         });
+        builder.Property(a => a.PausedBy).HasMaxLength(256);
+        builder.HasOne<EmergencyStop>().WithMany().HasForeignKey(a => a.EmergencyStopId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(a => a.Name).IsUnique();
+    }
+}
+
+internal sealed class EmergencyStopConfiguration : IEntityTypeConfiguration<EmergencyStop>
+{
+    public void Configure(EntityTypeBuilder<EmergencyStop> builder)
+    {
+        builder.ToTable("EmergencyStops");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.PausedBy).HasMaxLength(256);
+        builder.Property(s => s.ResumedBy).HasMaxLength(256);
+        builder.HasIndex(s => s.ResumedAt);
     }
 }

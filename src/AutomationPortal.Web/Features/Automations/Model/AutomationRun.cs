@@ -11,6 +11,8 @@ public enum RunTrigger
     Recovery,
     /// <summary>Started by files given through the upload page or the intake API.</summary>
     Upload,
+    /// <summary>Started by a resume, for the input that was held while the automation was paused.</summary>
+    Resume,
 }
 
 /// <summary>Stamped from the automation's state when the run starts. Only Pilot and Production count towards ROI.</summary>
@@ -31,6 +33,8 @@ public enum RunStatus
     PartiallySucceeded,
     Failed,
     Cancelled,
+    /// <summary>Stopped after the item it was on because its automation was paused; the rest of its input waits.</summary>
+    Stopped,
 }
 
 /// <summary>One execution of an automation. Every scheduled fire leaves one, including missed and skipped fires.</summary>
@@ -72,11 +76,21 @@ public sealed class AutomationRun : IEngineRecord
 
     public int ItemsEscalated { get; set; }
 
+    /// <summary>Items whose action failed: faults of the automation or the systems it posts to.</summary>
     public int ItemsFailed { get; set; }
+
+    /// <summary>Unreadable input put aside with its reason: the automation doing its job, not a fault.</summary>
+    public int ItemsQuarantined { get; set; }
 
     public int ItemsSkipped { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>Why a run stopped before its input was done, for example "paused by admin@example.com".</summary>
+    public string? StopReason { get; set; }
+
+    /// <summary>The run had work: it read something new, retried an action, or failed outright.</summary>
+    public bool HadWork => ItemsDone + ItemsEscalated + ItemsFailed + ItemsQuarantined > 0 || Status == RunStatus.Failed;
 
     public double? LatenessMs => ScheduledFor is { } due && StartedAt is { } started ? (started - due).TotalMilliseconds : null;
 }
@@ -113,7 +127,9 @@ internal sealed class AutomationRunConfiguration : IEntityTypeConfiguration<Auto
         builder.Property(r => r.SkipReason).HasMaxLength(500);
         builder.Property(r => r.RequestedBy).HasMaxLength(256);
         builder.Property(r => r.Error).HasMaxLength(4000);
+        builder.Property(r => r.StopReason).HasMaxLength(500);
         builder.Ignore(r => r.LatenessMs);
+        builder.Ignore(r => r.HadWork);
         builder.HasOne<Automation>().WithMany().HasForeignKey(r => r.AutomationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => new { r.AutomationId, r.QueuedAt });
         builder.HasIndex(r => new { r.AutomationId, r.ScheduledFor });

@@ -66,6 +66,12 @@ public sealed class WorkItem : IEngineRecord
 
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>
+    /// When the item's latest outcome was recorded: its decision, or a later retry of its action. The guardrails
+    /// count the outcomes since an automation's latest resume by it.
+    /// </summary>
+    public DateTime? LastOutcomeAt { get; set; }
+
     /// <summary>Time the automation spent on the item, in milliseconds.</summary>
     public double ProcessingMs { get; set; }
 
@@ -212,6 +218,7 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
         builder.HasIndex(w => new { w.AutomationId, w.Lane, w.SourceKey }).IsUnique();
         builder.HasIndex(w => new { w.AutomationId, w.Status });
         builder.HasIndex(w => w.LastRunId);
+        builder.HasIndex(w => new { w.AutomationId, w.Lane, w.LastOutcomeAt });
     }
 }
 

@@ -23,6 +23,7 @@ public static class AutomationUi
         RunStatus.Failed => Color.Error,
         RunStatus.Running => Color.Info,
         RunStatus.Queued => Color.Default,
+        RunStatus.Stopped => Color.Info,
         _ => Color.Dark,
     };
 

@@ -185,6 +185,12 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("EmergencyStopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("GuardrailsSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<decimal>("ImplementationCost")
                         .HasPrecision(19, 4)
                         .HasColumnType("TEXT");
@@ -211,6 +217,13 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.Property<string>("OwnerName")
                         .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PausedBy")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
@@ -252,6 +265,8 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EmergencyStopId");
+
                     b.HasIndex("Name")
                         .IsUnique();
 
@@ -281,6 +296,9 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ItemsFailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ItemsQuarantined")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ItemsRead")
@@ -320,6 +338,10 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Trigger")
@@ -442,6 +464,40 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.ToTable("Effects", (string)null);
                 });
 
+            modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.EmergencyStop", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AutomationsPaused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PausedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResumedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResumedAt");
+
+                    b.ToTable("EmergencyStops", (string)null);
+                });
+
             modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.Escalation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -553,6 +609,9 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastOutcomeAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("LastRunId")
                         .HasColumnType("TEXT");
 
@@ -619,6 +678,8 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.HasIndex("LastRunId");
 
                     b.HasIndex("AutomationId", "Status");
+
+                    b.HasIndex("AutomationId", "Lane", "LastOutcomeAt");
 
                     b.HasIndex("AutomationId", "Lane", "SourceKey")
                         .IsUnique();
@@ -870,6 +931,11 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
             modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.Automation", b =>
                 {
+                    b.HasOne("AutomationPortal.Web.Features.Automations.Model.EmergencyStop", null)
+                        .WithMany()
+                        .HasForeignKey("EmergencyStopId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.OwnsOne("AutomationPortal.Web.Features.Automations.Model.Guardrails", "Guardrails", b1 =>
                         {
                             b1.Property<Guid>("AutomationId")
@@ -887,6 +953,15 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                                 .HasPrecision(19, 4)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("MaxFailureRate");
+
+                            b1.Property<decimal>("MaxQuarantineRate")
+                                .HasPrecision(19, 4)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("MaxQuarantineRate");
+
+                            b1.Property<int>("QuarantineRateWindow")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("QuarantineRateWindow");
 
                             b1.HasKey("AutomationId");
 

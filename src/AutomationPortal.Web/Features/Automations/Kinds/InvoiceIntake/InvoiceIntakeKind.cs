@@ -88,6 +88,12 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         return [new("Inbox", folder.Inbox), new("Archive", folder.Archive), new("Quarantine", folder.Quarantine), new("Outbox", outbox), new("Uploads", uploads)];
     }
 
+    public bool HasHeldInput(object settings, string dataFolder)
+    {
+        var uploads = Folders((InvoiceIntakeSettings)settings, dataFolder).Uploads;
+        return Directory.Exists(uploads) && Directory.EnumerateFiles(uploads).Any();
+    }
+
     /// <summary>The folders of an automation's settings, resolved against the data folder.</summary>
     public static (InboxFolder Folder, string Uploads, string Outbox) Folders(InvoiceIntakeSettings settings, string dataFolder)
     {
@@ -153,7 +159,11 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         IReadOnlyList<InvoiceFinding>? Findings,
         string? SupplierKey,
         string? ContentKey,
-        string? Error);
+        string? Error)
+    {
+        /// <summary>From the uploads folder: handed to the portal, moved out once stored in every mode.</summary>
+        public bool HandedIn { get; init; }
+    }
 
     private sealed class Run(KindRunContext context) : IKindRun
     {
@@ -183,16 +193,17 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             // are read and their invoices parsed and verified ahead, on the other cores, while the engine checks
             // and stores the ones before them; they come out in order.
             var uploads = new InboxFolder(_folders.Uploads, _folders.Folder.Archive, _folders.Folder.Quarantine);
-            var files = uploads.Settled(TimeSpan.Zero, Waiting).Concat(_folders.Folder.Settled(TimeSpan.FromSeconds(2), Waiting));
+            var files = uploads.Settled(TimeSpan.Zero, Waiting).Select(f => (File: f, HandedIn: true))
+                .Concat(_folders.Folder.Settled(TimeSpan.FromSeconds(2), Waiting).Select(f => (File: f, HandedIn: false)));
             var ahead = Channel.CreateBounded<Task<ReadAhead?>>(new BoundedChannelOptions(ReadAheadFiles) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var producer = Task.Run(async () =>
             {
                 try
                 {
-                    foreach (var file in files)
+                    foreach (var (file, handedIn) in files)
                     {
-                        await ahead.Writer.WriteAsync(Task.Run(() => ReadAhead(file), stop.Token), stop.Token);
+                        await ahead.Writer.WriteAsync(Task.Run(() => ReadAhead(file) is { } read ? read with { HandedIn = handedIn } : null, stop.Token), stop.Token);
                     }
 
                     ahead.Writer.Complete();
@@ -338,7 +349,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             return ValueTask.CompletedTask;
         }
 
-        private static SourceItem Item(ReadAhead read) => new(read.File!.Key, read.File.Path, read.File.Content) { SourceState = read };
+        private static SourceItem Item(ReadAhead read) => new(read.File!.Key, read.File.Path, read.File.Content) { SourceState = read, HandedIn = read.HandedIn };
 
         private void Waiting(string message) => context.Log(LogLevelName.Info, message);
 

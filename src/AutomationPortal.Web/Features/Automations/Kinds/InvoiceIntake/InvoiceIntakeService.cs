@@ -12,9 +12,17 @@ namespace AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
 public sealed record IntakeFile(string FileName, Stream Content);
 
 /// <summary>What became of one file: its work item (with status and reasons), or why it was not taken.</summary>
-public sealed record IntakeFileResult(string FileName, Guid? WorkItemId, WorkItemStatus? Status, IReadOnlyList<string> ReasonCodes, string? Error);
+public sealed record IntakeFileResult(string FileName, Guid? WorkItemId, WorkItemStatus? Status, IReadOnlyList<string> ReasonCodes, string? Error)
+{
+    /// <summary>Set when the file is kept but not decided yet, with why: "held: the automation is paused …".</summary>
+    public string? Held { get; init; }
+}
 
-public sealed record IntakeResponse(Guid? RunId, RunStatus? RunStatus, IReadOnlyList<IntakeFileResult> Files);
+/// <summary>The answer to handed-in files; <see cref="Held"/> says why none was decided now, when so.</summary>
+public sealed record IntakeResponse(Guid? RunId, RunStatus? RunStatus, IReadOnlyList<IntakeFileResult> Files)
+{
+    public string? Held { get; init; }
+}
 
 /// <summary>
 /// Takes files for an invoice-intake automation: each is written whole into the uploads folder beside the inbox
@@ -58,6 +66,10 @@ public sealed class InvoiceIntakeService(
 
         var results = new IntakeFileResult?[files.Count];
         var saved = new List<(int Index, string Key)>();
+
+        // Files given together are decided in the order given: the uploads folder is read oldest first, so each file
+        // is stamped a moment after the one before it (a file system's clock may give files written together one time).
+        var stamp = time.GetUtcNow().UtcDateTime.AddMilliseconds(-files.Count - 1);
         for (var i = 0; i < files.Count; i++)
         {
             var file = files[i];
@@ -80,6 +92,7 @@ public sealed class InvoiceIntakeService(
                     continue;
                 }
 
+                File.SetLastWriteTimeUtc(temp, stamp.AddMilliseconds(i));
                 File.Move(temp, InboxFolder.FreeName(Path.Combine(uploads, name)));
                 saved.Add((i, key));
             }
@@ -92,6 +105,17 @@ public sealed class InvoiceIntakeService(
         if (saved.Count == 0)
         {
             return new IntakeResponse(null, null, results.Select(r => r!).ToList());
+        }
+
+        // Paused decides nothing; nor does a Draft but for an Admin's test. The files are kept and wait for the resume.
+        if (HeldBecause(automation, actor) is { } held)
+        {
+            foreach (var (index, _) in saved)
+            {
+                results[index] = Held(SafeName(files[index].FileName), held);
+            }
+
+            return new IntakeResponse(null, null, results.Select(r => r!).ToList()) { Held = $"held: {held}" };
         }
 
         var run = new AutomationRun { AutomationId = automation.Id, Trigger = RunTrigger.Upload, QueuedAt = time.GetUtcNow().UtcDateTime, RequestedBy = actor.Name };
@@ -107,17 +131,21 @@ public sealed class InvoiceIntakeService(
             .Select(w => new { w.Id, w.SourceKey, w.Status, w.ReasonCodes, w.Error })
             .ToListAsync(cancellationToken);
         var byKey = items.ToDictionary(w => w.SourceKey, StringComparer.Ordinal);
+        // Paused while the files waited for their run (or while it went): those not read yet are held for the resume.
+        var pausedSince = byKey.Count < keys.Count ? await db.Set<Automation>().AsNoTracking().Where(a => a.Id == automation.Id).FirstAsync(cancellationToken) : null;
+        var heldSince = pausedSince is { IsPaused: true } ? $"the automation is paused ({pausedSince.PauseDescription}); it is processed when the automation is resumed" : null;
         foreach (var (index, key) in saved)
         {
             var name = SafeName(files[index].FileName);
             results[index] = byKey.TryGetValue(key, out var item)
                 ? new IntakeFileResult(name, item.Id, item.Status, item.ReasonCodes.Split(' ', StringSplitOptions.RemoveEmptyEntries), item.Status == WorkItemStatus.Quarantined ? item.Error : null)
+                : heldSince is not null ? Held(name, heldSince)
                 : new IntakeFileResult(name, null, null, [], status is null
                     ? $"{name} is stored and waits for the automation's current run to finish; see run {run.Id}."
                     : $"{name} is stored but the run ended ({status}) before reading it; the next run will.");
         }
 
-        return new IntakeResponse(run.Id, status, results.Select(r => r!).ToList());
+        return new IntakeResponse(run.Id, status, results.Select(r => r!).ToList()) { Held = heldSince is null ? null : $"held: {heldSince}" };
     }
 
     private async Task<(Automation Automation, InvoiceIntakeSettings Settings)> SettingsAsync(Guid automationId, CancellationToken cancellationToken)
@@ -208,4 +236,12 @@ public sealed class InvoiceIntakeService(
         bytes >= 1024 * 1024 ? $"{bytes / 1024d / 1024d:0.#} MB" : bytes >= 1024 ? $"{bytes / 1024d:0.#} KB" : $"{bytes} bytes";
 
     private static IntakeFileResult Refused(string name, string error) => new(name, null, null, [], error);
+
+    private static IntakeFileResult Held(string name, string because) => new(name, null, null, [], null) { Held = $"held: {because}" };
+
+    /// <summary>Why files given now must wait instead of being decided, or null when a run may decide them now.</summary>
+    private static string? HeldBecause(Automation automation, Actor actor) =>
+        automation.IsPaused ? $"the automation is paused ({automation.PauseDescription}); the files are kept and processed when it is resumed"
+        : automation.State == AutomationState.Draft && !actor.Has(Role.Admin) ? "the automation is a Draft, not switched on yet; the files are kept and processed once an Admin switches it on"
+        : null;
 }

@@ -116,6 +116,11 @@ public sealed class LivePortal : IAsyncLifetime
     /// <summary>An HTTP client for the portal's API with the bootstrap Admin key, to set a scene before the browser looks.</summary>
     public HttpClient ApiClient()
     {
+        if (Browser is null)
+        {
+            Assert.Skip(MissingBrowserReason ?? "No browser.");
+        }
+
         var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         http.DefaultRequestHeaders.Add("X-Api-Key", PortalAppFactory.BootstrapApiKey);
         return http;

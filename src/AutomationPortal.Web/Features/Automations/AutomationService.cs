@@ -251,6 +251,7 @@ public sealed class AutomationService(
         actor.RequireAdmin("change automations");
         var automation = await LoadAsync(id, request.Version, cancellationToken);
         var wasPaused = automation.IsPaused;
+        var wasDraft = automation.State == AutomationState.Draft;
         var pausedAt = automation.PausedAt;
         var errors = new Dictionary<string, string[]>();
         if (request.Kind is not null && request.Kind != automation.Kind)
@@ -273,8 +274,9 @@ public sealed class AutomationService(
         {
             stops.RequestStop(automation.Id, $"paused by {actor.Name}");
         }
-        else if (wasPaused && Automation.IsRunnable(automation.State))
+        else if ((wasPaused || wasDraft) && Automation.IsRunnable(automation.State))
         {
+            // Switched on: what was handed in while it was off (held uploads) is processed now.
             await RunHeldInputAsync(automation, pausedAt, actor.Name, cancellationToken);
         }
 

@@ -181,6 +181,10 @@ public static class AutomationsModule
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            return TypedResults.Problem("The automation was changed by someone else meanwhile. Reload it and try again.", statusCode: StatusCodes.Status409Conflict);
+        }
     }
 
     private sealed class ReconcileSchedulesTask(PortalDbContext db, AutomationScheduler scheduler, TimeProvider time, ILogger<ReconcileSchedulesTask> logger) : IStartupTask

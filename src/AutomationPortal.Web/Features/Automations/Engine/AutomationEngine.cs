@@ -37,9 +37,13 @@ public sealed class AutomationEngine(
     {
         AutomationRun run;
         Automation automation;
+        RunStops.StopSignal stop;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             run = await db.Set<AutomationRun>().FirstAsync(r => r.Id == runId, cancellationToken);
+
+            // Listening before the state is read: a pause after this read reaches the run through the signal.
+            stop = stops.Register(run.AutomationId);
             automation = await db.Set<Automation>().AsNoTracking().FirstAsync(a => a.Id == run.AutomationId, cancellationToken);
             if (automation.IsPaused)
             {
@@ -57,6 +61,7 @@ public sealed class AutomationEngine(
                 }
 
                 await db.SaveChangesAsync(cancellationToken);
+                stop.Dispose();
                 return run.Status;
             }
 
@@ -66,6 +71,7 @@ public sealed class AutomationEngine(
                 run.SkipReason = $"Skipped: the automation is {automation.State}.";
                 run.StartedAt = run.EndedAt = Now;
                 await db.SaveChangesAsync(cancellationToken);
+                stop.Dispose();
                 return run.Status;
             }
 
@@ -83,7 +89,7 @@ public sealed class AutomationEngine(
         var cancelled = false;
         var watch = Stopwatch.StartNew();
         ItemStep? step = null;
-        using var stop = stops.Register(automation.Id);
+        using var registered = stop;
         log.Info($"{run.Trigger} run in {run.Mode} mode (settings version {run.SettingsVersion}){(lane == Lane.Shadow ? ": decisions are recorded, nothing is acted on" : "")}.");
 
         try

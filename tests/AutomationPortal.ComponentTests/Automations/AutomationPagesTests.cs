@@ -112,6 +112,51 @@ public sealed class AutomationPagesTests : PortalComponentTest
     }
 
     [Fact]
+    public void TheSuccessFigureCountsRunsThatHadWorkAndSaysOnHoverWhatItCounts()
+    {
+        SignInAs(Role.Manager, "manager@portal.test");
+        var id = CreateAutomation("Counted numbers", AutomationState.Production);
+        using (var db = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext())
+        {
+            var now = DateTime.UtcNow;
+            db.AddRange(
+                new AutomationRun { AutomationId = id, QueuedAt = now.AddHours(-3), Status = RunStatus.Succeeded, ItemsRead = 3, ItemsDone = 2, ItemsQuarantined = 1 },
+                new AutomationRun { AutomationId = id, QueuedAt = now.AddHours(-2), Status = RunStatus.Succeeded },
+                new AutomationRun { AutomationId = id, QueuedAt = now.AddHours(-1), Status = RunStatus.PartiallySucceeded, ItemsRead = 2, ItemsDone = 1, ItemsFailed = 1 });
+            db.SaveChanges();
+        }
+
+        var popovers = RenderPopoverProvider();
+        var page = Render<AutomationsPage>();
+
+        // The quarantined file is no fault and the empty run is left out: one good run of two that had work.
+        page.WaitForAssertion(() => Assert.Equal("50%", page.Find("[data-testid=success-rate]").TextContent.Replace(" ", "", StringComparison.Ordinal).Trim()));
+        page.Find("td[data-label='7-day success'] .mud-tooltip-root").PointerEnter();
+        page.WaitForAssertion(() => Assert.Contains("share that finished without a fault", popovers.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task APausedAutomationOffersResumeInsteadOfRunNow()
+    {
+        SignInAs(Role.Admin, "admin@portal.test");
+        var id = CreateAutomation("Held numbers", AutomationState.Production);
+        await using (var scope = Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("test");
+            await scope.ServiceProvider.GetRequiredService<AutomationService>().PauseAsync(id);
+        }
+
+        RenderPopoverProvider();
+        var page = Render<AutomationsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("Paused", page.Find("[data-testid=state]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=run-now]"));
+        page.Find("[data-testid=resume]").Click();
+        page.WaitForAssertion(() => Assert.Equal("Production", page.Find("[data-testid=state]").TextContent.Trim()));
+        Assert.NotEmpty(page.FindAll("[data-testid=run-now]"));
+    }
+
+    [Fact]
     public void TheScheduleEditorChecksDescribesAndListsTheNextFiveRuns()
     {
         var editor = Render<ScheduleEditor>(p => p.Add(e => e.Schedule, "0 0 3 * * ?").Add(e => e.TimeZone, "Europe/Berlin"));

@@ -32,6 +32,7 @@ internal static class EngineHost
         services.AddSingleton<AutomationKindCatalog>();
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
+        services.AddSingleton<RunStops>();
         services.AddScoped<AutomationEngine>();
         var provider = services.BuildServiceProvider();
         using var scope = provider.CreateScope();

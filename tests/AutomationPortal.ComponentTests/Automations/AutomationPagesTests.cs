@@ -1,52 +1,15 @@
-using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Features.Automations;
-using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.Automations.Kinds.Sample;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Pages;
-using AutomationPortal.Web.Features.Automations.Scheduling;
-using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Security;
 using Bunit;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace AutomationPortal.ComponentTests.Automations;
 
-/// <summary>The automation pages over the real services on a temporary SQLite file, with an unstarted scheduler.</summary>
-public sealed class AutomationPagesTests : PortalComponentTest
+/// <summary>The automation pages over the real services.</summary>
+public sealed class AutomationPagesTests : PortalDatabaseTest
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "portal-bunit-" + Guid.NewGuid().ToString("N"));
-
-    public AutomationPagesTests()
-    {
-        Directory.CreateDirectory(_folder);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_folder, "portal.db")}",
-        }).Build();
-        var database = PortalDatabase.Resolve(configuration, _folder);
-        Services.AddPortalDbContext(database);
-        // Quartz's in-memory store, never started: the pages only schedule, pause and read next fire times.
-        Services.AddQuartz(new System.Collections.Specialized.NameValueCollection
-        {
-            ["quartz.scheduler.instanceName"] = "bunit-" + Guid.NewGuid().ToString("N"),
-        }, _ => { });
-        Services.AddSingleton<IAutomationKind, SampleInboxKind>();
-        Services.AddSingleton<AutomationKindCatalog>();
-        Services.AddSingleton<AutomationScheduler>();
-        Services.AddSingleton(Options.Create(new FilesOptions()));
-        Services.AddScoped<AutomationService>();
-        Services.AddScoped<AutomationQueries>();
-        Services.AddScoped<UnitOfWorkFactory>();
-        using var db = new PortalDbContext(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(database.ConnectionString).Options);
-        db.Database.Migrate();
-    }
-
     [Fact]
     public void WithoutAutomationsAnAdminIsToldToCreateOne()
     {
@@ -136,26 +99,23 @@ public sealed class AutomationPagesTests : PortalComponentTest
         Assert.Equal($"automations/{id}", banner.Find("a").GetAttribute("href"));
     }
 
-    private Guid CreateAutomation(string name, AutomationState state, string schedule = "0 0 3 * * ?")
+    [Fact]
+    public void TheStatusFilterListsStatusesInWordsAndShowsTheChosenOneSo()
     {
-        using var scope = Services.GetRequiredService<IServiceScopeFactory>().CreateScope();
-        scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("test");
-        var service = scope.ServiceProvider.GetRequiredService<AutomationService>();
-        var settings = System.Text.Json.JsonDocument.Parse("""{"inboxPath":"in"}""").RootElement;
-        return service.CreateAsync(new AutomationRequest(SampleInboxKind.KindKey, name, settings, schedule, "Europe/Berlin", state)).GetAwaiter().GetResult().Id;
-    }
+        SignInAs(Role.Agent);
+        var popovers = RenderPopoverProvider();
+        var grid = Render<WorkItemGrid>();
 
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean.
-        }
+        grid.Find("div.mud-input-control.mud-select").MouseDown();
+
+        var items = popovers.WaitForElements(".mud-popover-open .mud-list-item").Select(i => i.TextContent.Trim()).ToList();
+        Assert.Contains("Awaiting posting", items);
+        Assert.Contains("Posting failed", items);
+        Assert.DoesNotContain(items, i => i is "AwaitingAction" or "PostingFailed");
+
+        popovers.FindAll(".mud-popover-open .mud-list-item").First(i => i.TextContent.Trim() == "Posting failed").Click();
+
+        grid.WaitForAssertion(() => Assert.Equal("Posting failed", grid.Find("input[data-testid=status-filter]").GetAttribute("value")));
+        grid.WaitForAssertion(() => Assert.Contains("No work items with status Posting failed", grid.Markup, StringComparison.Ordinal));
     }
 }

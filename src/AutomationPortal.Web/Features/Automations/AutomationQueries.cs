@@ -73,6 +73,9 @@ public sealed record ReasonCount(string Code, int Count);
 
 public sealed record EffectCount(string Type, int Count, IReadOnlyList<string> Targets);
 
+/// <summary>What names a run for people: its automation and when it was asked for.</summary>
+public sealed record RunName(Guid RunId, Guid AutomationId, string AutomationName, RunTrigger Trigger, DateTime QueuedAt);
+
 public sealed record AlertView(Guid Id, Guid AutomationId, string AutomationName, string Code, string Message, DateTime RaisedAt, DateTime? AcknowledgedAt, string? AcknowledgedBy);
 
 /// <summary>Read-side of the engine: runs, their items and logs, work items, alerts. Paged on the server.</summary>
@@ -91,6 +94,20 @@ public sealed class AutomationQueries(PortalDbContext db)
         var name = await db.Set<Automation>().Where(a => a.Id == run.AutomationId).Select(a => a.Name).FirstAsync(cancellationToken);
         var log = await db.Set<RunLogLine>().AsNoTracking().Where(l => l.RunId == runId).OrderBy(l => l.At).ThenBy(l => l.Id).ToListAsync(cancellationToken);
         return new RunDetail(AutomationService.Summarise(run), run.AutomationId, name, run.SettingsVersion, run.ScheduledFor, run.RequestedBy, run.Error, run.LatenessMs, log);
+    }
+
+    /// <summary>The automation and time of each run, for pages that refer to runs by id (runs not found are left out).</summary>
+    public async Task<IReadOnlyDictionary<Guid, RunName>> RunNamesAsync(IReadOnlyCollection<Guid> runIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        if (runIds.Count == 0)
+        {
+            return new Dictionary<Guid, RunName>();
+        }
+
+        return await db.Set<AutomationRun>().AsNoTracking().Where(r => runIds.Contains(r.Id))
+            .Join(db.Set<Automation>(), r => r.AutomationId, a => a.Id, (r, a) => new RunName(r.Id, a.Id, a.Name, r.Trigger, r.QueuedAt))
+            .ToDictionaryAsync(r => r.RunId, cancellationToken);
     }
 
     public async Task<Paged<RunSummary>> RunsAsync(Guid automationId, int page, int pageSize, bool includeSkipped = true, CancellationToken cancellationToken = default)

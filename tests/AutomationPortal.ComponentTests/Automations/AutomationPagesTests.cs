@@ -118,4 +118,19 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
         grid.WaitForAssertion(() => Assert.Equal("Posting failed", grid.Find("input[data-testid=status-filter]").GetAttribute("value")));
         grid.WaitForAssertion(() => Assert.Contains("No work items with status Posting failed", grid.Markup, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ALinkToAnUnknownAutomationSaysTheLinkIsWrongAndLeadsBackToTheList()
+    {
+        SignInAs(Role.Agent);
+        RenderPopoverProvider();
+
+        var page = Render<AutomationDetailPage>(p => p.Add(d => d.Id, Guid.NewGuid()));
+
+        var notice = page.WaitForElement("[data-testid=link-leads-nowhere]");
+        Assert.Contains("This link leads to no automation", notice.TextContent, StringComparison.Ordinal);
+        Assert.Contains("mistyped", notice.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("removed", page.Markup, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("automations", notice.QuerySelector("a")!.GetAttribute("href"));
+    }
 }

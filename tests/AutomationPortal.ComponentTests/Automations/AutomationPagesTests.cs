@@ -90,14 +90,38 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
     }
 
     [Fact]
-    public void AnOpenAlertShowsAsABannerWithItsLink()
+    public void AnAdminSeesTheWholeAlertBannerWithItsLinkAndWhatResumingDoes()
     {
+        SignInAs(Role.Admin);
         var id = Guid.NewGuid();
-        var banner = Render<AlertBanner>(p => p.Add(b => b.Alerts, [new AlertView(Guid.NewGuid(), id, "Invoices", "auto-paused:failure-rate", "Invoices paused itself: 6 of the last 10 items failed (60 %).", DateTime.UtcNow, null, null)]));
+        var banner = Render<AlertBanner>(p => p.Add(b => b.Alerts, [AutoPaused(id)]));
 
         Assert.Contains("An automation paused itself", banner.Markup, StringComparison.Ordinal);
+        Assert.Contains("Resuming an auto-paused automation acknowledges its alert", banner.Markup, StringComparison.Ordinal);
         Assert.Equal($"automations/{id}", banner.Find("a").GetAttribute("href"));
+        Assert.Empty(banner.FindAll("[data-testid=alert-details]"));
     }
+
+    [Fact]
+    public void SomeoneWhoCannotResumeSeesTheAlertInOneLineWithTheRestOneTapAway()
+    {
+        SignInAs(Role.Agent);
+        var id = Guid.NewGuid();
+        var banner = Render<AlertBanner>(p => p.Add(b => b.Alerts, [AutoPaused(id)]));
+
+        Assert.Equal("Invoices paused itself", banner.Find("[data-testid=alert-headline]").TextContent.Trim());
+        Assert.DoesNotContain("6 of the last 10 items failed", banner.Markup, StringComparison.Ordinal);
+        Assert.Empty(banner.FindAll("a"));
+
+        banner.Find("[data-testid=alert-details]").Click();
+
+        Assert.Contains("6 of the last 10 items failed", banner.Markup, StringComparison.Ordinal);
+        Assert.Equal($"automations/{id}", banner.Find("a").GetAttribute("href"));
+        Assert.Equal("true", banner.Find("[data-testid=alert-details]").GetAttribute("aria-expanded"));
+    }
+
+    private static AlertView AutoPaused(Guid automationId) =>
+        new(Guid.NewGuid(), automationId, "Invoices", "auto-paused:failure-rate", "Invoices paused itself: 6 of the last 10 items failed (60 %).", DateTime.UtcNow, null, null);
 
     [Fact]
     public void TheStatusFilterListsStatusesInWordsAndShowsTheChosenOneSo()

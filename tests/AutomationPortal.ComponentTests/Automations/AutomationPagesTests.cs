@@ -157,4 +157,31 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
         Assert.DoesNotContain("removed", page.Markup, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("automations", notice.QuerySelector("a")!.GetAttribute("href"));
     }
+
+    [Fact]
+    public void AQuarantinedItemIsTitledByItsFileNameNotItsHash()
+    {
+        SignInAs(Role.Agent);
+        RenderPopoverProvider();
+        var automationId = CreateAutomation("Invoices", AutomationState.Production);
+        var hash = new string('a', 32) + new string('7', 32);
+        var item = new WorkItem
+        {
+            AutomationId = automationId, SourceKey = hash, Status = WorkItemStatus.Quarantined, ReasonCodes = "unreadable",
+            OriginalRef = Path.Combine(Path.GetTempPath(), "invoices", "quarantine", "scan-0042.pdf"), Error = "The file is a PDF document, not an e-invoice.",
+            ReceivedAt = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc),
+        };
+        using (var db = NewContext())
+        {
+            db.Add(item);
+            db.SaveChanges();
+        }
+
+        var grid = Render<WorkItemGrid>(p => p.Add(g => g.AutomationId, automationId));
+        grid.WaitForAssertion(() => Assert.Equal("scan-0042.pdf", grid.Find("[data-testid=work-item-link]").TextContent.Trim()));
+
+        var page = Render<WorkItemPage>(p => p.Add(w => w.Id, item.Id));
+        page.WaitForAssertion(() => Assert.Contains("scan-0042.pdf", page.Find("h1").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain(hash[..12], page.Markup, StringComparison.Ordinal);
+    }
 }

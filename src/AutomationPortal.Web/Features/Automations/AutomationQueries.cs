@@ -38,6 +38,15 @@ public sealed record WorkItemView(
 {
     private bool IsInvoice => Type is "Invoice" or "CreditNote";
 
+    /// <summary>
+    /// How people know the item: its reference (an invoice number) or, for an item read without one (a quarantined
+    /// file), the name of its original file; the source key, a hash, only when neither is known.
+    /// </summary>
+    public string Title => Reference ?? FileName ?? SourceKey[..Math.Min(12, SourceKey.Length)];
+
+    /// <summary>The name of the original file, when the item came from one.</summary>
+    public string? FileName => OriginalRef is { } original && Path.GetFileName(original.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : null;
+
     public string? InvoiceNumber => IsInvoice ? Reference : null;
 
     public string? SupplierName => IsInvoice ? Party : null;

@@ -85,6 +85,12 @@ public sealed record EffectCount(string Type, int Count, IReadOnlyList<string> T
 /// <summary>What names a run for people: its automation and when it was asked for.</summary>
 public sealed record RunName(Guid RunId, Guid AutomationId, string AutomationName, RunTrigger Trigger, DateTime QueuedAt);
 
+/// <summary>Where a work item stands, for pages that show it as evidence for another.</summary>
+public sealed record WorkItemState(Guid Id, WorkItemStatus Status, string? Decision, Lane Lane);
+
+/// <summary>An automation's stored settings, for pages that explain decisions with their figures.</summary>
+public sealed record AutomationSettings(Guid AutomationId, string Kind, string Settings, int SettingsVersion);
+
 public sealed record AlertView(Guid Id, Guid AutomationId, string AutomationName, string Code, string Message, DateTime RaisedAt, DateTime? AcknowledgedAt, string? AcknowledgedBy);
 
 /// <summary>Read-side of the engine: runs, their items and logs, work items, alerts. Paged on the server.</summary>
@@ -208,6 +214,25 @@ public sealed class AutomationQueries(PortalDbContext db)
         var escalation = await db.Set<Escalation>().AsNoTracking().Where(e => e.WorkItemId == id).OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         return new WorkItemDetail(View(item), automation.Name, automation.Kind, item.Payload, decisions, effects, escalation);
     }
+
+    /// <summary>Where each of these work items stands (items not found are left out).</summary>
+    public async Task<IReadOnlyDictionary<Guid, WorkItemState>> WorkItemStatesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return new Dictionary<Guid, WorkItemState>();
+        }
+
+        return await db.Set<WorkItem>().AsNoTracking().Where(w => ids.Contains(w.Id))
+            .Select(w => new WorkItemState(w.Id, w.Status, w.Decision, w.Lane))
+            .ToDictionaryAsync(w => w.Id, cancellationToken);
+    }
+
+    public async Task<AutomationSettings?> SettingsAsync(Guid automationId, CancellationToken cancellationToken = default) =>
+        await db.Set<Automation>().AsNoTracking().Where(a => a.Id == automationId)
+            .Select(a => new AutomationSettings(a.Id, a.Kind, a.Settings, a.SettingsVersion))
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Where the original file of a work item is kept, when it is a file the portal holds.</summary>
     public async Task<string?> OriginalFileAsync(Guid id, CancellationToken cancellationToken = default) =>

@@ -165,17 +165,7 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
         RenderPopoverProvider();
         var automationId = CreateAutomation("Invoices", AutomationState.Production);
         var hash = new string('a', 32) + new string('7', 32);
-        var item = new WorkItem
-        {
-            AutomationId = automationId, SourceKey = hash, Status = WorkItemStatus.Quarantined, ReasonCodes = "unreadable",
-            OriginalRef = Path.Combine(Path.GetTempPath(), "invoices", "quarantine", "scan-0042.pdf"), Error = "The file is a PDF document, not an e-invoice.",
-            ReceivedAt = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc),
-        };
-        using (var db = NewContext())
-        {
-            db.Add(item);
-            db.SaveChanges();
-        }
+        var item = AddQuarantined(automationId, hash);
 
         var grid = Render<WorkItemGrid>(p => p.Add(g => g.AutomationId, automationId));
         grid.WaitForAssertion(() => Assert.Equal("scan-0042.pdf", grid.Find("[data-testid=work-item-link]").TextContent.Trim()));
@@ -183,5 +173,36 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
         var page = Render<WorkItemPage>(p => p.Add(w => w.Id, item.Id));
         page.WaitForAssertion(() => Assert.Contains("scan-0042.pdf", page.Find("h1").TextContent, StringComparison.Ordinal));
         Assert.DoesNotContain(hash[..12], page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnAPhoneEachPartOfAWorkItemCardWrapsInsideItsCell()
+    {
+        SignInAs(Role.Agent);
+        RenderPopoverProvider();
+        var automationId = CreateAutomation("Invoices", AutomationState.Production);
+        AddQuarantined(automationId, new string('b', 64));
+
+        var grid = Render<WorkItemGrid>(p => p.Add(g => g.AutomationId, automationId));
+
+        // Below 600 px MudBlazor lays a row out as label and value side by side: a cell with several parts keeps them
+        // in one block that wraps, so chips and long errors do not widen the card beyond the screen.
+        var row = grid.WaitForElement("[data-testid=work-items] tbody tr");
+        Assert.All(row.QuerySelectorAll("td"), cell => Assert.True(cell.Children.Length <= 1, $"{cell.GetAttribute("data-label")} has {cell.Children.Length} parts"));
+        Assert.Contains("portal-cell-wrap", row.QuerySelector("td[data-label=Reasons]")!.Children[0].ClassList);
+    }
+
+    private WorkItem AddQuarantined(Guid automationId, string sourceKey)
+    {
+        var item = new WorkItem
+        {
+            AutomationId = automationId, SourceKey = sourceKey, Status = WorkItemStatus.Quarantined, ReasonCodes = "unreadable",
+            OriginalRef = Path.Combine(Path.GetTempPath(), "invoices", "quarantine", "scan-0042.pdf"), Error = "The file is a PDF document, not an e-invoice.",
+            ReceivedAt = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc),
+        };
+        using var db = NewContext();
+        db.Add(item);
+        db.SaveChanges();
+        return item;
     }
 }

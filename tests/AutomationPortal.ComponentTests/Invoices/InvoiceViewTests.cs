@@ -64,4 +64,24 @@ public sealed class InvoiceViewTests : PortalComponentTest
         Assert.EndsWith("; the original was posted", view.Find("[data-testid=reason-duplicate] [data-testid=reason-text]").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Equal("Posted", view.Find("[data-testid=evidence-status]").TextContent.Trim());
     }
+
+    [Fact]
+    public void OnAPhoneTheInvoiceTablesKeepTheirMainColumnsAndLetTheRestGiveWay()
+    {
+        var invoice = InvoiceSamples.Create(4);
+        var earlier = new InvoiceEvidence(Guid.NewGuid(), Guid.NewGuid(), invoice.Number, invoice.Supplier.Name, "Invoice", invoice.IssueDate, invoice.Totals.Payable, "EUR", DateTime.UtcNow);
+        var document = new InvoiceDocument("resent.xml", 4096, invoice, invoice.Supplier.Identity, invoice.Totals.Payable, InvoiceHistory.ContentKey(invoice),
+            [], [new InvoiceCheck("duplicate", "The same supplier already sent invoice X.", [earlier])]);
+
+        var view = Render<InvoiceView>(p => p.Add(v => v.Document, document).Add(v => v.ReasonCodes, ["duplicate"]));
+
+        // MudBlazor's display classes: hidden below the small breakpoint (600 px), a table cell from it on.
+        static List<string> OnPhones(AngleSharp.Dom.IElement table) =>
+            table.QuerySelectorAll("thead th").Where(th => !th.ClassList.Contains("d-none")).Select(th => th.TextContent.Trim()).ToList();
+        Assert.Equal(["Evidence", "Amount"], OnPhones(view.Find("[data-testid=evidence]")));
+        Assert.Equal(["Quantity", "Net", "VAT"], OnPhones(view.Find("[data-testid=invoice-lines]")));
+        Assert.All(view.FindAll("[data-testid=invoice-lines] th.d-none, [data-testid=evidence] th.d-none"), th => Assert.Contains("d-sm-table-cell", th.ClassList));
+        Assert.All(view.FindAll("[data-testid=rules] tbody tr"), row => Assert.Contains("d-none", row.Children[^1].ClassList));
+        Assert.DoesNotContain("overflow-x", view.Markup, StringComparison.Ordinal);
+    }
 }

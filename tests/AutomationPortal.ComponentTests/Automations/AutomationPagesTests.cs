@@ -37,6 +37,8 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
         Assert.Empty(page.FindAll("[data-testid=pause-all]"));
         Assert.Empty(page.FindAll("input.mud-switch-input"));
         Assert.Equal("On", page.Find("[data-testid=on-off]").TextContent.Trim());
+        Assert.Contains("Sample: numbers inbox", page.Find("td[data-label=Automation]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("sample-inbox", page.Find("td[data-label=Automation]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -101,6 +101,19 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
         await Assertions.Expect(page.GetByText("3 of the last 4 items could not be read").First).ToBeVisibleAsync();
         await LivePortal.ScreenshotAsync(page, "alerts");
 
+        // Someone who cannot resume gets one line on a phone; the alert itself is one tap away.
+        var phone = await portal.NewPageAsync(390, 844);
+        await LivePortal.SignInAsync(phone, PortalAppFactory.AgentEmail, PortalAppFactory.DemoPassword);
+        await phone.GotoAsync("automations");
+        await LivePortal.WaitForCircuitAsync(phone);
+        var banner = phone.Locator("[data-testid=alert-banner]");
+        await Assertions.Expect(banner).ToBeVisibleAsync();
+        Assert.True((await banner.BoundingBoxAsync())!.Height <= 60, "The banner takes more than one line.");
+        await LivePortal.ScreenshotAsync(phone, "automations-alert-phone");
+        await phone.ClickAsync("[data-testid=alert-details]");
+        await Assertions.Expect(banner).ToContainTextAsync("Fragile numbers paused itself");
+        await phone.Context.CloseAsync();
+
         using var resumed = await http.PostAsync(new Uri($"api/automations/{id}/resume", UriKind.Relative), null);
         Assert.True(resumed.IsSuccessStatusCode);
         await page.Context.CloseAsync();

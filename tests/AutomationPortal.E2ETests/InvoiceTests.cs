@@ -88,6 +88,7 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
         await Assertions.Expect(summary).ToContainTextAsync("Duplicate", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         await Assertions.Expect(summary).ToContainTextAsync("export-line");
         await LivePortal.ScreenshotAsync(page, "invoice-run-summary");
+        var runUrl = page.Url;
 
         // A reason in the summary lists its items.
         await page.Locator("[data-testid=summary-reason]", new PageLocatorOptions { HasText = "Duplicate: the supplier already sent" }).ClickAsync();
@@ -100,6 +101,32 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
         await page.Locator("[data-testid=work-items] tr", new PageLocatorOptions { HasText = "Quarantined" }).Locator("[data-testid=work-item-link]").First.ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=item-reasons]")).ToContainTextAsync("not an e-invoice");
         await page.Context.CloseAsync();
+
+        // On a phone the items are cards and the invoice's tables fit the width: nothing scrolls sideways.
+        var phone = await portal.NewPageAsync(390, 844);
+        await LivePortal.SignInAsync(phone, PortalAppFactory.ManagerEmail, PortalAppFactory.DemoPassword);
+        await phone.GotoAsync(runUrl);
+        await LivePortal.WaitForCircuitAsync(phone);
+        await Assertions.Expect(phone.Locator("[data-testid=work-item-link]").First).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+        await LivePortal.ScreenshotAsync(phone, "work-items-phone", fullPage: true);
+        await AssertFitsTheWidthAsync(phone);
+        await phone.Locator("[data-testid=work-item-link]", new PageLocatorOptions { HasText = "INV-2026-00004" }).First.ClickAsync();
+        await Assertions.Expect(phone.Locator("[data-testid=evidence]").First).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(phone, "invoice-duplicate-phone", fullPage: true);
+        await AssertFitsTheWidthAsync(phone);
+        await phone.Context.CloseAsync();
+    }
+
+    /// <summary>The page is no wider than the screen, and no table inside it scrolls sideways.</summary>
+    private static async Task AssertFitsTheWidthAsync(IPage page)
+    {
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways.");
+        var clipped = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('.mud-table-container')]
+                .filter(c => c.scrollWidth > c.clientWidth + 1)
+                .map(c => `${c.closest('[data-testid]')?.getAttribute('data-testid') ?? c.parentElement.className}: ${c.scrollWidth} px wide in ${c.clientWidth} px`)
+            """);
+        Assert.Empty(clipped);
     }
 
     [Fact]

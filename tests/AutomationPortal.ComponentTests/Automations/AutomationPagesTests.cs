@@ -1,53 +1,17 @@
-using AutomationPortal.Web.Infrastructure;
+using AutomationPortal.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
 using AutomationPortal.Web.Features.Automations;
-using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.Automations.Kinds.Sample;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Pages;
-using AutomationPortal.Web.Features.Automations.Scheduling;
-using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Security;
 using Bunit;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace AutomationPortal.ComponentTests.Automations;
 
-/// <summary>The automation pages over the real services on a temporary SQLite file, with an unstarted scheduler.</summary>
-public sealed class AutomationPagesTests : PortalComponentTest
+/// <summary>The automation pages over the real services.</summary>
+public sealed class AutomationPagesTests : PortalDatabaseTest
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "portal-bunit-" + Guid.NewGuid().ToString("N"));
-
-    public AutomationPagesTests()
-    {
-        Directory.CreateDirectory(_folder);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_folder, "portal.db")}",
-        }).Build();
-        var database = PortalDatabase.Resolve(configuration, _folder);
-        Services.AddPortalDbContext(database);
-        // Quartz's in-memory store, never started: the pages only schedule, pause and read next fire times.
-        Services.AddQuartz(new System.Collections.Specialized.NameValueCollection
-        {
-            ["quartz.scheduler.instanceName"] = "bunit-" + Guid.NewGuid().ToString("N"),
-        }, _ => { });
-        Services.AddSingleton<IAutomationKind, SampleInboxKind>();
-        Services.AddSingleton<AutomationKindCatalog>();
-        Services.AddSingleton<AutomationScheduler>();
-        Services.AddSingleton<AutomationPortal.Web.Features.Automations.Engine.RunStops>();
-        Services.AddSingleton(Options.Create(new FilesOptions()));
-        Services.AddScoped<AutomationService>();
-        Services.AddScoped<AutomationQueries>();
-        Services.AddScoped<UnitOfWorkFactory>();
-        using var db = new PortalDbContext(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(database.ConnectionString).Options);
-        db.Database.Migrate();
-    }
-
     [Fact]
     public void WithoutAutomationsAnAdminIsToldToCreateOne()
     {
@@ -75,6 +39,8 @@ public sealed class AutomationPagesTests : PortalComponentTest
         Assert.Empty(page.FindAll("[data-testid=pause-all]"));
         Assert.Empty(page.FindAll("input.mud-switch-input"));
         Assert.Equal("On", page.Find("[data-testid=on-off]").TextContent.Trim());
+        Assert.Contains("Sample: numbers inbox", page.Find("td[data-label=Automation]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("sample-inbox", page.Find("td[data-label=Automation]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -173,35 +139,119 @@ public sealed class AutomationPagesTests : PortalComponentTest
     }
 
     [Fact]
-    public void AnOpenAlertShowsAsABannerWithItsLink()
+    public void AnAdminSeesTheWholeAlertBannerWithItsLinkAndWhatResumingDoes()
     {
+        SignInAs(Role.Admin);
         var id = Guid.NewGuid();
-        var banner = Render<AlertBanner>(p => p.Add(b => b.Alerts, [new AlertView(Guid.NewGuid(), id, "Invoices", "auto-paused:failure-rate", "Invoices paused itself: 6 of the last 10 items failed (60 %).", DateTime.UtcNow, null, null)]));
+        var banner = Render<AlertBanner>(p => p.Add(b => b.Alerts, [AutoPaused(id)]));
 
         Assert.Contains("An automation paused itself", banner.Markup, StringComparison.Ordinal);
+        Assert.Contains("Resuming an auto-paused automation acknowledges its alert", banner.Markup, StringComparison.Ordinal);
         Assert.Equal($"automations/{id}", banner.Find("a").GetAttribute("href"));
+        Assert.Empty(banner.FindAll("[data-testid=alert-details]"));
     }
 
-    private Guid CreateAutomation(string name, AutomationState state, string schedule = "0 0 3 * * ?")
+    [Fact]
+    public void SomeoneWhoCannotResumeSeesTheAlertInOneLineWithTheRestOneTapAway()
     {
-        using var scope = Services.GetRequiredService<IServiceScopeFactory>().CreateScope();
-        scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("test");
-        var service = scope.ServiceProvider.GetRequiredService<AutomationService>();
-        var settings = System.Text.Json.JsonDocument.Parse("""{"inboxPath":"in"}""").RootElement;
-        return service.CreateAsync(new AutomationRequest(SampleInboxKind.KindKey, name, settings, schedule, "Europe/Berlin", state)).GetAwaiter().GetResult().Id;
+        SignInAs(Role.Agent);
+        var id = Guid.NewGuid();
+        var banner = Render<AlertBanner>(p => p.Add(b => b.Alerts, [AutoPaused(id)]));
+
+        Assert.Equal("Invoices paused itself", banner.Find("[data-testid=alert-headline]").TextContent.Trim());
+        Assert.DoesNotContain("6 of the last 10 items failed", banner.Markup, StringComparison.Ordinal);
+        Assert.Empty(banner.FindAll("a"));
+
+        banner.Find("[data-testid=alert-details]").Click();
+
+        Assert.Contains("6 of the last 10 items failed", banner.Markup, StringComparison.Ordinal);
+        Assert.Equal($"automations/{id}", banner.Find("a").GetAttribute("href"));
+        Assert.Equal("true", banner.Find("[data-testid=alert-details]").GetAttribute("aria-expanded"));
     }
 
-    protected override void Dispose(bool disposing)
+    private static AlertView AutoPaused(Guid automationId) =>
+        new(Guid.NewGuid(), automationId, "Invoices", "auto-paused:failure-rate", "Invoices paused itself: 6 of the last 10 items failed (60 %).", DateTime.UtcNow, null, null);
+
+    [Fact]
+    public void TheStatusFilterListsStatusesInWordsAndShowsTheChosenOneSo()
     {
-        base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
-        try
+        SignInAs(Role.Agent);
+        var popovers = RenderPopoverProvider();
+        var grid = Render<WorkItemGrid>();
+
+        grid.Find("div.mud-input-control.mud-select").MouseDown();
+
+        var items = popovers.WaitForElements(".mud-popover-open .mud-list-item").Select(i => i.TextContent.Trim()).ToList();
+        Assert.Contains("Awaiting posting", items);
+        Assert.Contains("Posting failed", items);
+        Assert.DoesNotContain(items, i => i is "AwaitingAction" or "PostingFailed");
+
+        popovers.FindAll(".mud-popover-open .mud-list-item").First(i => i.TextContent.Trim() == "Posting failed").Click();
+
+        grid.WaitForAssertion(() => Assert.Equal("Posting failed", grid.Find("input[data-testid=status-filter]").GetAttribute("value")));
+        grid.WaitForAssertion(() => Assert.Contains("No work items with status Posting failed", grid.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ALinkToAnUnknownAutomationSaysTheLinkIsWrongAndLeadsBackToTheList()
+    {
+        SignInAs(Role.Agent);
+        RenderPopoverProvider();
+
+        var page = Render<AutomationDetailPage>(p => p.Add(d => d.Id, Guid.NewGuid()));
+
+        var notice = page.WaitForElement("[data-testid=link-leads-nowhere]");
+        Assert.Contains("This link leads to no automation", notice.TextContent, StringComparison.Ordinal);
+        Assert.Contains("mistyped", notice.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("removed", page.Markup, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("automations", notice.QuerySelector("a")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void AQuarantinedItemIsTitledByItsFileNameNotItsHash()
+    {
+        SignInAs(Role.Agent);
+        RenderPopoverProvider();
+        var automationId = CreateAutomation("Invoices", AutomationState.Production);
+        var hash = new string('a', 32) + new string('7', 32);
+        var item = AddQuarantined(automationId, hash);
+
+        var grid = Render<WorkItemGrid>(p => p.Add(g => g.AutomationId, automationId));
+        grid.WaitForAssertion(() => Assert.Equal("scan-0042.pdf", grid.Find("[data-testid=work-item-link]").TextContent.Trim()));
+
+        var page = Render<WorkItemPage>(p => p.Add(w => w.Id, item.Id));
+        page.WaitForAssertion(() => Assert.Contains("scan-0042.pdf", page.Find("h1").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain(hash[..12], page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnAPhoneEachPartOfAWorkItemCardWrapsInsideItsCell()
+    {
+        SignInAs(Role.Agent);
+        RenderPopoverProvider();
+        var automationId = CreateAutomation("Invoices", AutomationState.Production);
+        AddQuarantined(automationId, new string('b', 64));
+
+        var grid = Render<WorkItemGrid>(p => p.Add(g => g.AutomationId, automationId));
+
+        // Below 600 px MudBlazor lays a row out as label and value side by side: a cell with several parts keeps them
+        // in one block that wraps, so chips and long errors do not widen the card beyond the screen.
+        var row = grid.WaitForElement("[data-testid=work-items] tbody tr");
+        Assert.All(row.QuerySelectorAll("td"), cell => Assert.True(cell.Children.Length <= 1, $"{cell.GetAttribute("data-label")} has {cell.Children.Length} parts"));
+        Assert.Contains("portal-cell-wrap", row.QuerySelector("td[data-label=Reasons]")!.Children[0].ClassList);
+    }
+
+    private WorkItem AddQuarantined(Guid automationId, string sourceKey)
+    {
+        var item = new WorkItem
         {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean.
-        }
+            AutomationId = automationId, SourceKey = sourceKey, Status = WorkItemStatus.Quarantined, ReasonCodes = "unreadable",
+            OriginalRef = Path.Combine(Path.GetTempPath(), "invoices", "quarantine", "scan-0042.pdf"), Error = "The file is a PDF document, not an e-invoice.",
+            ReceivedAt = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc),
+        };
+        using var db = NewContext();
+        db.Add(item);
+        db.SaveChanges();
+        return item;
     }
 }

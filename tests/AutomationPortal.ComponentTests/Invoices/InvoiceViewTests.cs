@@ -1,4 +1,6 @@
+using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
+using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Invoices;
 using Bunit;
 
@@ -18,7 +20,7 @@ public sealed class InvoiceViewTests : PortalComponentTest
 
         var view = Render<InvoiceView>(p => p.Add(v => v.Document, document).Add(v => v.ReasonCodes, ["duplicate", "arithmetic:BR-CO-16"]));
 
-        Assert.Contains("Duplicate: the supplier already sent this invoice number", view.Find("[data-testid=reason-duplicate]").TextContent, StringComparison.Ordinal);
+        Assert.Contains($"Duplicate: the supplier already sent invoice {invoice.Number}", view.Find("[data-testid=reason-duplicate]").TextContent, StringComparison.Ordinal);
         Assert.Equal($"work-items/{earlierId}", view.Find("[data-testid=evidence-link]").GetAttribute("href"));
         Assert.Contains("Totals do not add up (BR-CO-16)", view.Find("[data-testid='reason-arithmetic:BR-CO-16']").TextContent, StringComparison.Ordinal);
         Assert.Equal(InvoiceVerifier.Rules.Count, view.FindAll("[data-testid=verification] tbody tr").Count);
@@ -40,5 +42,46 @@ public sealed class InvoiceViewTests : PortalComponentTest
         Assert.StartsWith("-", view.Find("[data-testid=payable]").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Contains("Credit note (counts as negative)", view.Markup, StringComparison.Ordinal);
         Assert.Empty(view.FindAll("[data-outcome=Failed]"));
+    }
+
+    [Fact]
+    public void AnEscalatedInvoiceStatesTheThresholdAndWhetherTheOriginalOfItsDuplicateWasPosted()
+    {
+        var invoice = InvoiceSamples.Create(4);
+        var earlier = new InvoiceEvidence(Guid.NewGuid(), Guid.NewGuid(), invoice.Number, invoice.Supplier.Name, "Invoice", invoice.IssueDate, invoice.Totals.Payable, "EUR", new DateTime(2026, 11, 2, 9, 30, 0, DateTimeKind.Utc));
+        // Read before invoices kept their threshold: the view takes it from the automation's settings.
+        var document = new InvoiceDocument("resent.xml", 4096, invoice, invoice.Supplier.Identity, invoice.Totals.Payable, InvoiceHistory.ContentKey(invoice),
+            [], [new InvoiceCheck("duplicate", "The same supplier already sent invoice X.", [earlier])]);
+        var originals = new Dictionary<Guid, WorkItemState>
+        {
+            [earlier.WorkItemId] = new(earlier.WorkItemId, WorkItemStatus.Done, "approve", Lane.Live),
+        };
+
+        var view = Render<InvoiceView>(p => p.Add(v => v.Document, document).Add(v => v.ReasonCodes, ["duplicate", "over-threshold"])
+            .Add(v => v.Settings, new InvoiceIntakeSettings { ReviewThreshold = 1000m }).Add(v => v.Originals, originals));
+
+        Assert.Equal("Above the review threshold of 1,000.00 EUR", view.Find("[data-testid=reason-over-threshold] [data-testid=reason-text]").TextContent.Trim());
+        Assert.EndsWith("; the original was posted", view.Find("[data-testid=reason-duplicate] [data-testid=reason-text]").TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal("Posted", view.Find("[data-testid=evidence-status]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void OnAPhoneTheInvoiceTablesKeepTheirMainColumnsAndLetTheRestGiveWay()
+    {
+        var invoice = InvoiceSamples.Create(4);
+        var earlier = new InvoiceEvidence(Guid.NewGuid(), Guid.NewGuid(), invoice.Number, invoice.Supplier.Name, "Invoice", invoice.IssueDate, invoice.Totals.Payable, "EUR", DateTime.UtcNow);
+        var document = new InvoiceDocument("resent.xml", 4096, invoice, invoice.Supplier.Identity, invoice.Totals.Payable, InvoiceHistory.ContentKey(invoice),
+            [], [new InvoiceCheck("duplicate", "The same supplier already sent invoice X.", [earlier])]);
+
+        var view = Render<InvoiceView>(p => p.Add(v => v.Document, document).Add(v => v.ReasonCodes, ["duplicate"]));
+
+        // MudBlazor's display classes: hidden below the small breakpoint (600 px), a table cell from it on.
+        static List<string> OnPhones(AngleSharp.Dom.IElement table) =>
+            table.QuerySelectorAll("thead th").Where(th => !th.ClassList.Contains("d-none")).Select(th => th.TextContent.Trim()).ToList();
+        Assert.Equal(["Evidence", "Amount"], OnPhones(view.Find("[data-testid=evidence]")));
+        Assert.Equal(["Quantity", "Net", "VAT"], OnPhones(view.Find("[data-testid=invoice-lines]")));
+        Assert.All(view.FindAll("[data-testid=invoice-lines] th.d-none, [data-testid=evidence] th.d-none"), th => Assert.Contains("d-sm-table-cell", th.ClassList));
+        Assert.All(view.FindAll("[data-testid=rules] tbody tr"), row => Assert.Contains("d-none", row.Children[^1].ClassList));
+        Assert.DoesNotContain("overflow-x", view.Markup, StringComparison.Ordinal);
     }
 }

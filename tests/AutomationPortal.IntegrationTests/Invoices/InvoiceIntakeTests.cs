@@ -200,8 +200,15 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
         var items = await InvoiceFiles.ItemsAsync(api, id);
         var unusual = items.Single(i => i.GetProperty("invoiceNumber").GetString() == "RISK-BIG");
         Assert.Equal(["unusual-amount"], InvoiceFiles.Reasons(unusual));
-        Assert.Equal(4, Evidence(await InvoiceFiles.DetailAsync(api, unusual.GetProperty("id").GetGuid()), "unusual-amount").Count);
-        Assert.Contains("over-threshold", InvoiceFiles.Reasons(items.Single(i => i.GetProperty("invoiceNumber").GetString() == "RISK-USD")));
+        var unusualDetail = await InvoiceFiles.DetailAsync(api, unusual.GetProperty("id").GetGuid());
+        Assert.Equal(4, Evidence(unusualDetail, "unusual-amount").Count);
+        // The figures the reasons state are kept with the invoice: the supplier's median, the factor, the threshold.
+        var unusualCheck = Payload(unusualDetail).GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("code").GetString() == "unusual-amount");
+        Assert.Equal(3m, unusualCheck.GetProperty("limit").GetDecimal());
+        Assert.True(unusualCheck.GetProperty("compared").GetDecimal() > 0);
+        var dollars = items.Single(i => i.GetProperty("invoiceNumber").GetString() == "RISK-USD");
+        Assert.Contains("over-threshold", InvoiceFiles.Reasons(dollars));
+        Assert.Equal(10m, Payload(await InvoiceFiles.DetailAsync(api, dollars.GetProperty("id").GetGuid())).GetProperty("reviewThreshold").GetDecimal());
     }
 
     [Fact]
@@ -381,10 +388,11 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
         Assert.Equal(20 * 1024 * 1024, defaults.GetProperty("maxFileBytes").GetInt64());
     }
 
+    private static JsonElement Payload(JsonElement detail) => JsonDocument.Parse(detail.GetProperty("payload").GetString()!).RootElement;
+
     private static List<Guid> Evidence(JsonElement detail, string code)
     {
-        var payload = JsonDocument.Parse(detail.GetProperty("payload").GetString()!).RootElement;
-        return payload.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("code").GetString() == code)
+        return Payload(detail).GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("code").GetString() == code)
             .GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("workItemId").GetGuid()).ToList();
     }
 

@@ -63,6 +63,20 @@ public sealed class HostileInputTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("%PDF-1.7 binary", "The file is a PDF document, not an e-invoice.")]
+    [InlineData("PK\u0003\u0004 zipped", "The file is a ZIP archive or an Office document, not an e-invoice.")]
+    [InlineData("Dear accounts team, please pay.", "The file is text that is neither XML nor JSON, nor CSV with the portal's header row, not an e-invoice.")]
+    [InlineData("<html><body>hello</body></html>", "The XML root <html> in namespace '' is not an e-invoice.")]
+    public void AFileThatIsNoInvoiceSaysWhatItIsAndWhichFormatsAreRead(string content, string what)
+    {
+        var error = Assert.Throws<InvoiceReadException>(() => Read(content));
+
+        Assert.StartsWith(what, error.Message, StringComparison.Ordinal);
+        Assert.All(["UBL 2.1 Invoice or CreditNote", "UN/CEFACT CII D16B", "its own CSV", "JSON"], f => Assert.Contains(f, error.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain(".md", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ATruncatedDocumentNamesTheLineAndColumn()
     {

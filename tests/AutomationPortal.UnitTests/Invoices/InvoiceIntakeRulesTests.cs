@@ -1,6 +1,8 @@
 using System.Text;
+using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
+using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Invoices;
 using AutomationPortal.Web.Infrastructure.Files;
 
@@ -116,6 +118,58 @@ public sealed class InvoiceIntakeRulesTests
         var decision = InvoiceIntakeKind.Decide(Document(broken, []), new InvoiceIntakeSettings { ReviewThreshold = payable + 10 });
         Assert.Equal(["arithmetic:BR-CO-16"], decision.ReasonCodes);
         Assert.True(decision.Escalate);
+    }
+
+    [Fact]
+    public void AnOverThresholdReasonStatesTheThresholdItWasComparedWith()
+    {
+        var invoice = InvoiceSamples.Create(5);
+        var settings = new InvoiceIntakeSettings { ReviewThreshold = 5000m, ReviewThresholds = new() { ["USD"] = 6000m } };
+
+        // Kept with the invoice when it was read: the figure of its run, whatever the settings say now.
+        Assert.Equal("Above the review threshold of 4,500.00 EUR", InvoiceReasons.Describe("over-threshold", Document(invoice, []) with { ReviewThreshold = 4500m }, settings));
+        // Read before invoices kept it: the automation's settings for the invoice's currency.
+        Assert.Equal("Above the review threshold of 5,000.00 EUR", InvoiceReasons.Describe("over-threshold", Document(invoice, []), settings));
+        Assert.Equal("Above the review threshold of 6,000.00 USD", InvoiceReasons.Describe("over-threshold", Document(invoice with { Currency = "USD" }, []), settings));
+        // Many invoices at once (the run summary): the settings' figures.
+        Assert.Equal("Above the review threshold of 5,000.00 in the invoice's currency (6,000.00 USD)", InvoiceReasons.Describe("over-threshold", settings));
+    }
+
+    [Fact]
+    public void AnUnusualAmountReasonStatesTheMedianAndTheFactor()
+    {
+        var history = new InvoiceHistory();
+        foreach (var (number, amount) in new[] { ("N-1", 100m), ("N-2", 120m), ("N-3", 80m) })
+        {
+            history.Add("vat:DE1", number, Evidence(number, amount));
+        }
+
+        var check = Assert.Single(history.Check("vat:DE1", "y", Evidence("N-4", 400m), 3m, 10), c => c.Code == "unusual-amount");
+        var invoice = InvoiceSamples.Create(5) with { Totals = InvoiceSamples.Create(5).Totals with { Payable = 400m } };
+        var document = Document(invoice, [check]);
+
+        Assert.Equal("Unusual amount: 4.0× the supplier's median of 100.00 EUR over their last 3 invoices; the limit is 3×", InvoiceReasons.Describe("unusual-amount", document, settings: null));
+        // Checked before the figures were kept: the median from the evidence, the factor from the settings.
+        var older = Document(invoice, [check with { Compared = null, Limit = null }]);
+        Assert.Contains("median of 100.00 EUR", InvoiceReasons.Describe("unusual-amount", older, new InvoiceIntakeSettings { UnusualFactor = 2.5m }), StringComparison.Ordinal);
+        Assert.Contains("the limit is 2.5×", InvoiceReasons.Describe("unusual-amount", older, new InvoiceIntakeSettings { UnusualFactor = 2.5m }), StringComparison.Ordinal);
+        Assert.Equal("Unusual amount: more than 3× the median of the supplier's last 10 invoices", InvoiceReasons.Describe("unusual-amount", new InvoiceIntakeSettings()));
+    }
+
+    [Fact]
+    public void ADuplicateSaysWhetherTheOriginalWasPosted()
+    {
+        var original = Evidence("A-1", 100m);
+        var document = Document(InvoiceSamples.Create(5), [new InvoiceCheck("duplicate", "sent before", [original])]);
+
+        string With(WorkItemStatus status, string decision, Lane lane = Lane.Live) => InvoiceReasons.Describe("duplicate", document, null,
+            new Dictionary<Guid, WorkItemState> { [original.WorkItemId] = new(original.WorkItemId, status, decision, lane) });
+
+        Assert.Equal("Duplicate: the supplier already sent invoice A-1; the original was posted", With(WorkItemStatus.Done, "approve"));
+        Assert.Equal("Duplicate: the supplier already sent invoice A-1; the original waits for a person and is not posted", With(WorkItemStatus.Escalated, "escalate"));
+        Assert.Equal("Duplicate: the supplier already sent invoice A-1; the original is approved and awaiting posting", With(WorkItemStatus.AwaitingAction, "approve"));
+        Assert.Equal("Duplicate: the supplier already sent invoice A-1; the original was decided in shadow and not posted", With(WorkItemStatus.Done, "approve", Lane.Shadow));
+        Assert.Equal("Duplicate: the supplier already sent invoice A-1", InvoiceReasons.Describe("duplicate", document, null));
     }
 
     [Fact]

@@ -194,7 +194,7 @@ internal static class AuditRules
         }
 
         var cause = automation.EmergencyStopId is not null && automation.State == Automations.Model.AutomationState.Paused ? " by Pause all" : "";
-        return $"is now {automation.State}{cause}" + (others.Count > 0 ? $" ({string.Join(", ", others)} changed too)" : "");
+        return $"is now {Automations.Pages.AutomationUi.StateLabel(automation.State)}{cause}" + (others.Count > 0 ? $" ({string.Join(", ", others)} changed too)" : "");
     }
 
     /// <summary>Names the common account events, so the log reads "signed in" rather than a field list.</summary>
@@ -252,7 +252,9 @@ internal static class AuditRules
             case Automations.Model.Automation automation:
                 return ("Automation", key, action == AuditAction.Updated ? $"Automation '{automation.Name}' {AutomationChange(automation, changed)}" : $"Automation '{automation.Name}' {verb}");
             case Automations.Model.AutomationRun run:
-                return ("Run", key, $"{run.Trigger} run of automation {run.AutomationId} {(action == AuditAction.Created ? "requested" : verb)}");
+                var automationName = context.Set<Automations.Model.Automation>().Local.FirstOrDefault(a => a.Id == run.AutomationId)?.Name
+                    ?? context.Set<Automations.Model.Automation>().AsNoTracking().Where(a => a.Id == run.AutomationId).Select(a => a.Name).FirstOrDefault();
+                return ("Run", key, $"{run.Trigger} run of automation '{automationName}' {AuditLabels.RunChange(action)}");
             case Automations.Model.Guardrails guardrails:
                 var owner = context.ChangeTracker.Entries<Automations.Model.Automation>().FirstOrDefault(a => ReferenceEquals(a.Entity.Guardrails, guardrails))?.Entity;
                 return ("Automation", owner?.Id.ToString() ?? key, $"Automation '{owner?.Name}' guardrails changed");

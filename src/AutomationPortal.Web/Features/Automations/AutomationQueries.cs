@@ -38,6 +38,15 @@ public sealed record WorkItemView(
 {
     private bool IsInvoice => Type is "Invoice" or "CreditNote";
 
+    /// <summary>
+    /// How people know the item: its reference (an invoice number) or, for an item read without one (a quarantined
+    /// file), the name of its original file; the source key, a hash, only when neither is known.
+    /// </summary>
+    public string Title => Reference ?? FileName ?? SourceKey[..Math.Min(12, SourceKey.Length)];
+
+    /// <summary>The name of the original file, when the item came from one.</summary>
+    public string? FileName => OriginalRef is { } original && Path.GetFileName(original.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : null;
+
     public string? InvoiceNumber => IsInvoice ? Reference : null;
 
     public string? SupplierName => IsInvoice ? Party : null;
@@ -73,6 +82,15 @@ public sealed record ReasonCount(string Code, int Count);
 
 public sealed record EffectCount(string Type, int Count, IReadOnlyList<string> Targets);
 
+/// <summary>What names a run for people: its automation and when it was asked for.</summary>
+public sealed record RunName(Guid RunId, Guid AutomationId, string AutomationName, RunTrigger Trigger, DateTime QueuedAt);
+
+/// <summary>Where a work item stands, for pages that show it as evidence for another.</summary>
+public sealed record WorkItemState(Guid Id, WorkItemStatus Status, string? Decision, Lane Lane);
+
+/// <summary>An automation's stored settings, for pages that explain decisions with their figures.</summary>
+public sealed record AutomationSettings(Guid AutomationId, string Kind, string Settings, int SettingsVersion);
+
 public sealed record AlertView(Guid Id, Guid AutomationId, string AutomationName, string Code, string Message, DateTime RaisedAt, DateTime? AcknowledgedAt, string? AcknowledgedBy);
 
 /// <summary>Read-side of the engine: runs, their items and logs, work items, alerts. Paged on the server.</summary>
@@ -91,6 +109,20 @@ public sealed class AutomationQueries(PortalDbContext db)
         var name = await db.Set<Automation>().Where(a => a.Id == run.AutomationId).Select(a => a.Name).FirstAsync(cancellationToken);
         var log = await db.Set<RunLogLine>().AsNoTracking().Where(l => l.RunId == runId).OrderBy(l => l.At).ThenBy(l => l.Id).ToListAsync(cancellationToken);
         return new RunDetail(AutomationService.Summarise(run), run.AutomationId, name, run.SettingsVersion, run.ScheduledFor, run.RequestedBy, run.Error, run.LatenessMs, log);
+    }
+
+    /// <summary>The automation and time of each run, for pages that refer to runs by id (runs not found are left out).</summary>
+    public async Task<IReadOnlyDictionary<Guid, RunName>> RunNamesAsync(IReadOnlyCollection<Guid> runIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        if (runIds.Count == 0)
+        {
+            return new Dictionary<Guid, RunName>();
+        }
+
+        return await db.Set<AutomationRun>().AsNoTracking().Where(r => runIds.Contains(r.Id))
+            .Join(db.Set<Automation>(), r => r.AutomationId, a => a.Id, (r, a) => new RunName(r.Id, a.Id, a.Name, r.Trigger, r.QueuedAt))
+            .ToDictionaryAsync(r => r.RunId, cancellationToken);
     }
 
     public async Task<Paged<RunSummary>> RunsAsync(Guid automationId, int page, int pageSize, bool includeSkipped = true, CancellationToken cancellationToken = default)
@@ -182,6 +214,25 @@ public sealed class AutomationQueries(PortalDbContext db)
         var escalation = await db.Set<Escalation>().AsNoTracking().Where(e => e.WorkItemId == id).OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         return new WorkItemDetail(View(item), automation.Name, automation.Kind, item.Payload, decisions, effects, escalation);
     }
+
+    /// <summary>Where each of these work items stands (items not found are left out).</summary>
+    public async Task<IReadOnlyDictionary<Guid, WorkItemState>> WorkItemStatesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return new Dictionary<Guid, WorkItemState>();
+        }
+
+        return await db.Set<WorkItem>().AsNoTracking().Where(w => ids.Contains(w.Id))
+            .Select(w => new WorkItemState(w.Id, w.Status, w.Decision, w.Lane))
+            .ToDictionaryAsync(w => w.Id, cancellationToken);
+    }
+
+    public async Task<AutomationSettings?> SettingsAsync(Guid automationId, CancellationToken cancellationToken = default) =>
+        await db.Set<Automation>().AsNoTracking().Where(a => a.Id == automationId)
+            .Select(a => new AutomationSettings(a.Id, a.Kind, a.Settings, a.SettingsVersion))
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Where the original file of a work item is kept, when it is a file the portal holds.</summary>
     public async Task<string?> OriginalFileAsync(Guid id, CancellationToken cancellationToken = default) =>

@@ -50,7 +50,7 @@ public sealed class AutomationValidationException(IReadOnlyDictionary<string, st
     public static AutomationValidationException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
 }
 
-public sealed class AutomationNotFoundException(Guid id) : Exception($"There is no automation {id}.");
+public sealed class AutomationNotFoundException(Guid id) : Exception($"No automation has the id {id}: check the link or the id you used.");
 
 public sealed record AutomationSummary(
     Guid Id,

@@ -42,7 +42,7 @@ public static class InvoiceReader
                 '<' => ReadXml(stream),
                 '{' => JsonInvoiceFormat.Read(stream),
                 _ when CsvInvoiceFormat.LooksLikeCsv(head.AsSpan(0, length)) => CsvInvoiceFormat.Read(stream),
-                _ => throw new InvoiceReadException("unknown-format", "The file is not an e-invoice this portal reads: UBL 2.1 or UN/CEFACT CII XML, or the portal's CSV or JSON (docs/invoice-formats.md)."),
+                _ => throw new InvoiceReadException("unknown-format", NotAnInvoice(head.AsSpan(0, length))),
             };
         }
         catch (InvoiceReadException)
@@ -57,6 +57,28 @@ public static class InvoiceReader
         {
             throw new InvoiceReadException("unreadable", $"The file could not be read: {e.Message}");
         }
+    }
+
+    /// <summary>What the portal reads, for people whose file it cannot.</summary>
+    public const string Accepted =
+        "The portal reads a UBL 2.1 Invoice or CreditNote (XML), a UN/CEFACT CII D16B CrossIndustryInvoice (XML), " +
+        "or its own CSV (a header row naming the columns, number and payable among them, then one row per invoice line) or JSON.";
+
+    /// <summary>Names the common files that are not e-invoices by their first bytes, and what to send instead.</summary>
+    private static string NotAnInvoice(ReadOnlySpan<byte> head)
+    {
+        var (what, advice) = head switch
+        {
+            _ when head.StartsWith("%PDF"u8) => ("a PDF document",
+                " Ask the supplier for the e-invoice itself; a Factur-X or ZUGFeRD PDF carries it as an XML attachment that can be sent on its own."),
+            _ when head.StartsWith("PK\u0003\u0004"u8) => ("a ZIP archive or an Office document",
+                " Unpack the archive and send the invoices one by one, or save the invoice in one of these formats."),
+            _ when head.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G']) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) => ("an image",
+                " A scan cannot be read; ask the supplier for the e-invoice."),
+            _ when head.Contains((byte)0) => ("binary data", ""),
+            _ => ("text that is neither XML nor JSON, nor CSV with the portal's header row", ""),
+        };
+        return $"The file is {what}, not an e-invoice.{advice} {Accepted}";
     }
 
     private static int FirstSignificantByte(ReadOnlySpan<byte> head)
@@ -97,7 +119,7 @@ public static class InvoiceReader
             ("Invoice", UblInvoiceNamespace) => new UblHandler(builder, creditNote: false),
             ("CreditNote", UblCreditNoteNamespace) => new UblHandler(builder, creditNote: true),
             ("CrossIndustryInvoice", CiiNamespace) => new CiiHandler(builder),
-            _ => throw new InvoiceReadException("unknown-format", $"The XML root <{reader.LocalName}> in namespace '{reader.NamespaceURI}' is not a UBL 2.1 Invoice or CreditNote, nor a CII CrossIndustryInvoice."),
+            _ => throw new InvoiceReadException("unknown-format", $"The XML root <{reader.LocalName}> in namespace '{reader.NamespaceURI}' is not an e-invoice. {Accepted}"),
         };
         Walk(reader, handler);
         return builder.Build(handler.Format);

@@ -207,7 +207,7 @@ public sealed class UserAdministration(PortalDbContext db, UserManager<PortalUse
     private async Task<PortalUser> LoadAsync(Guid id, long expectedVersion)
     {
         var user = await users.FindByIdAsync(id.ToString())
-            ?? throw new UserAdministrationException("That user no longer exists. Reload the list.");
+            ?? throw new UserAdministrationException("No account has that id: reload the list and choose the account again.");
         if (user.Version != expectedVersion)
         {
             throw new UserAdministrationException($"{user.Email} was changed by someone else meanwhile. Reload the list and try again.");

@@ -17,6 +17,9 @@ public interface IAutomationKind
 
     string Description { get; }
 
+    /// <summary>A kind that shows how the engine works rather than doing business work; pickers list it last.</summary>
+    bool IsSample => false;
+
     /// <summary>The settings class; bound from camelCase JSON, with every property's default documented.</summary>
     Type SettingsType { get; }
 
@@ -188,7 +191,8 @@ public sealed class AutomationKindCatalog(IEnumerable<IAutomationKind> kinds)
 {
     private readonly Dictionary<string, IAutomationKind> _kinds = kinds.ToDictionary(k => k.Key, StringComparer.Ordinal);
 
-    public IReadOnlyCollection<IAutomationKind> All => _kinds.Values;
+    /// <summary>Every kind, those for business work first (by name), samples last.</summary>
+    public IReadOnlyList<IAutomationKind> All { get; } = [.. kinds.OrderBy(k => k.IsSample).ThenBy(k => k.DisplayName, StringComparer.CurrentCulture)];
 
     public IAutomationKind? Find(string key) => _kinds.GetValueOrDefault(key);
 

@@ -17,8 +17,12 @@ public sealed record InvoiceEvidence(
     string? Currency,
     DateTime ReceivedAt);
 
-/// <summary>A check that flagged the invoice: its reason code, a sentence for people, and the evidence.</summary>
-public sealed record InvoiceCheck(string Code, string Message, IReadOnlyList<InvoiceEvidence> Evidence);
+/// <summary>
+/// A check that flagged the invoice: its reason code, a sentence for people, and the evidence. For unusual-amount,
+/// <paramref name="Compared"/> is the supplier's median and <paramref name="Limit"/> the factor it may be exceeded by
+/// (both absent on invoices checked before they were kept).
+/// </summary>
+public sealed record InvoiceCheck(string Code, string Message, IReadOnlyList<InvoiceEvidence> Evidence, decimal? Compared = null, decimal? Limit = null);
 
 /// <summary>
 /// The invoices already known to invoice intake (every invoice-intake automation), held in memory for one run so
@@ -132,7 +136,7 @@ public sealed class InvoiceHistory
             {
                 checks.Add(new InvoiceCheck("unusual-amount",
                     $"{Money(payable, invoice.Currency)} is {payable / median:0.0}× the median ({Money(median, invoice.Currency)}) of the supplier's last {recent.Count} invoices; the limit is {unusualFactor.ToString("0.##", CultureInfo.InvariantCulture)}×.",
-                    recent));
+                    recent, Compared: median, Limit: unusualFactor));
             }
         }
 
@@ -187,6 +191,14 @@ public sealed class InvoiceHistory
         }
 
         return list;
+    }
+
+    /// <summary>The median of the evidence's amounts: what an unusual amount was compared with.</summary>
+    public static decimal? MedianOf(IReadOnlyList<InvoiceEvidence> evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        var amounts = evidence.Where(e => e.PayableAmount is not null).Select(e => e.PayableAmount!.Value).ToList();
+        return amounts.Count == 0 ? null : Median(amounts);
     }
 
     private static decimal Median(List<decimal> values)

@@ -7,7 +7,8 @@ namespace AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
 
 /// <summary>
 /// A work item of invoice intake: the invoice as read, where it came from, its verification findings and the
-/// history checks with their evidence. Stored as the work item's payload; the invoice view shows it.
+/// history checks with their evidence, and the review threshold that applied to its currency (absent on invoices
+/// read before it was kept). Stored as the work item's payload; the invoice view shows it.
 /// </summary>
 public sealed record InvoiceDocument(
     string FileName,
@@ -17,7 +18,8 @@ public sealed record InvoiceDocument(
     decimal? SignedPayable,
     string ContentKey,
     IReadOnlyList<InvoiceFinding> Findings,
-    IReadOnlyList<InvoiceCheck> Checks)
+    IReadOnlyList<InvoiceCheck> Checks,
+    decimal? ReviewThreshold = null)
 {
     [JsonIgnore]
     public string DocumentType => Invoice.DocumentType.ToString();

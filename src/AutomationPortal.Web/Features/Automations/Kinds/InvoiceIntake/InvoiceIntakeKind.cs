@@ -131,8 +131,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             }
         }
 
-        var threshold = document.Invoice.Currency is { } currency && settings.ReviewThresholds.TryGetValue(currency, out var own) ? own : settings.ReviewThreshold;
-        if (document.SignedPayable > threshold)
+        if (document.SignedPayable > ThresholdFor(settings, document.Invoice.Currency))
         {
             reasons.Add("over-threshold");
         }
@@ -140,6 +139,17 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         reasons.AddRange(document.Findings.Select(f => f.Code));
         return reasons.Count == 0 ? ItemDecision.Approve() : ItemDecision.EscalateFor([.. reasons.Distinct()]);
     }
+
+    /// <summary>The review threshold for invoices in <paramref name="currency"/>: its own, or the general one.</summary>
+    public static decimal ThresholdFor(InvoiceIntakeSettings settings, string? currency)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return currency is not null && settings.ReviewThresholds.TryGetValue(currency, out var own) ? own : settings.ReviewThreshold;
+    }
+
+    /// <summary>Reads an automation's stored settings of this kind.</summary>
+    public static InvoiceIntakeSettings ReadSettings(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize<InvoiceIntakeSettings>(json, KindSettings.Json) ?? new InvoiceIntakeSettings();
 
     /// <summary>One invoice-intake run at a time in this process: from reading its source until it is disposed.</summary>
     private static readonly SemaphoreSlim Turns = new(1, 1);
@@ -247,7 +257,8 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             var checks = history.Check(read.SupplierKey, read.ContentKey!, self, _settings.UnusualFactor, _settings.UnusualHistory);
             history.Add(read.SupplierKey, read.ContentKey, self);
 
-            var document = new InvoiceDocument(read.Name, read.Length, invoice, read.SupplierKey, signed, read.ContentKey!, read.Findings!, checks);
+            var document = new InvoiceDocument(read.Name, read.Length, invoice, read.SupplierKey, signed, read.ContentKey!, read.Findings!, checks,
+                ThresholdFor(_settings, invoice.Currency));
             return Prepared(document, JsonSerializer.Serialize(document, InvoiceIntakeJson.Default.InvoiceDocument));
         }
 

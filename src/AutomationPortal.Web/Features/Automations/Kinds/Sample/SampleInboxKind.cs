@@ -51,6 +51,8 @@ public sealed class SampleInboxKind : IAutomationKind
 
     public string Description => "Reads files that each hold one number. Approves them, escalates values above a threshold, rejects negatives, quarantines anything unreadable, and writes a result file per approved item.";
 
+    public bool IsSample => true;
+
     public Type SettingsType => typeof(SampleInboxSettings);
 
     public IEnumerable<SettingsError> Validate(object settings, KindValidationContext context)

@@ -160,6 +160,8 @@ public sealed class PauseControlTests(InvoicePortalFixture portal) : IClassFixtu
 
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());
         Assert.Equal(4, run.GetProperty("itemsDone").GetInt32());
+        Assert.Equal(4, run.GetProperty("itemsRetried").GetInt32());
+        Assert.Equal(0, run.GetProperty("itemsRead").GetInt32());
         Assert.Equal("Pilot", (await api.GetAsync(id)).GetProperty("state").GetString());
     }
 

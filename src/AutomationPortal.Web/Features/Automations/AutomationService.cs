@@ -69,9 +69,10 @@ public sealed record AutomationSummary(
 
 /// <summary>
 /// A run's outcome and counts. ItemsRead counts what the run read for the first time; ItemsSkipped what it had seen
-/// before; ItemsFailed faults (failed actions); ItemsQuarantined unreadable input put aside with its reason.
+/// before; ItemsFailed faults (failed actions); ItemsQuarantined unreadable input put aside with its reason;
+/// ItemsRetried earlier runs' items whose action was tried again (each also counted as done or failed).
 /// </summary>
-public sealed record RunSummary(Guid Id, RunTrigger Trigger, RunMode Mode, RunStatus Status, DateTime QueuedAt, DateTime? StartedAt, DateTime? EndedAt, int ItemsRead, int ItemsDone, int ItemsEscalated, int ItemsFailed, int ItemsSkipped, bool Misfired, string? SkipReason, int ItemsQuarantined = 0, string? StopReason = null);
+public sealed record RunSummary(Guid Id, RunTrigger Trigger, RunMode Mode, RunStatus Status, DateTime QueuedAt, DateTime? StartedAt, DateTime? EndedAt, int ItemsRead, int ItemsDone, int ItemsEscalated, int ItemsFailed, int ItemsSkipped, bool Misfired, string? SkipReason, int ItemsQuarantined = 0, string? StopReason = null, int ItemsRetried = 0);
 
 public sealed record AutomationDetail(
     Guid Id,
@@ -472,7 +473,7 @@ public sealed class AutomationService(
     public static RunSummary Summarise(AutomationRun r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return new RunSummary(r.Id, r.Trigger, r.Mode, r.Status, r.QueuedAt, r.StartedAt, r.EndedAt, r.ItemsRead, r.ItemsDone, r.ItemsEscalated, r.ItemsFailed, r.ItemsSkipped, r.Misfired, r.SkipReason, r.ItemsQuarantined, r.StopReason);
+        return new RunSummary(r.Id, r.Trigger, r.Mode, r.Status, r.QueuedAt, r.StartedAt, r.EndedAt, r.ItemsRead, r.ItemsDone, r.ItemsEscalated, r.ItemsFailed, r.ItemsSkipped, r.Misfired, r.SkipReason, r.ItemsQuarantined, r.StopReason, r.ItemsRetried);
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;

@@ -270,6 +270,9 @@ public sealed class RunCounters
 
     public int Quarantined { get; set; }
 
+    /// <summary>Actions of earlier runs' items tried again; each is also counted as done or failed.</summary>
+    public int Retried { get; set; }
+
     public void CopyTo(AutomationRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -279,6 +282,7 @@ public sealed class RunCounters
         run.ItemsFailed = Failed;
         run.ItemsSkipped = Skipped;
         run.ItemsQuarantined = Quarantined;
+        run.ItemsRetried = Retried;
     }
 }
 

@@ -185,6 +185,7 @@ internal sealed class EngineStore : IAsyncDisposable
         command.Parameters.AddWithValue("$f", counters.Failed);
         command.Parameters.AddWithValue("$s", counters.Skipped);
         command.Parameters.AddWithValue("$q", counters.Quarantined);
+        command.Parameters.AddWithValue("$t", counters.Retried);
         command.Parameters.AddWithValue("$id", BatchInserter.ToDb(runId));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -214,6 +214,7 @@ internal sealed class ItemStep(
             var prepared = kindRun.Restore(item.Payload);
             var decision = new ItemDecision(item.Decision, item.ReasonCodes, Escalate: false, Act: true);
             var outcome = await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
+            counters.Retried++;
             await store.CompleteRetryAsync(automationId, runId, item.Id, outcome, Now, cancellationToken);
             Remember(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed);
             if (outcome.Error is null)

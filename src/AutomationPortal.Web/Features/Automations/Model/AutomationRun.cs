@@ -82,6 +82,9 @@ public sealed class AutomationRun : IEngineRecord
     /// <summary>Unreadable input put aside with its reason: the automation doing its job, not a fault.</summary>
     public int ItemsQuarantined { get; set; }
 
+    /// <summary>Items of earlier runs whose action this run tried again; counted in done or failed, not in read.</summary>
+    public int ItemsRetried { get; set; }
+
     public int ItemsSkipped { get; set; }
 
     public string? Error { get; set; }

@@ -304,6 +304,9 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.Property<int>("ItemsRead")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ItemsRetried")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ItemsSkipped")
                         .HasColumnType("INTEGER");
 

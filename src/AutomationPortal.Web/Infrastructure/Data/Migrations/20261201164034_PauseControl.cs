@@ -65,6 +65,13 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                 nullable: false,
                 defaultValue: 0);
 
+            migrationBuilder.AddColumn<int>(
+                name: "ItemsRetried",
+                table: "AutomationRuns",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<string>(
                 name: "StopReason",
                 table: "AutomationRuns",
@@ -161,6 +168,10 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
             migrationBuilder.DropColumn(
                 name: "ItemsQuarantined",
+                table: "AutomationRuns");
+
+            migrationBuilder.DropColumn(
+                name: "ItemsRetried",
                 table: "AutomationRuns");
 
             migrationBuilder.DropColumn(

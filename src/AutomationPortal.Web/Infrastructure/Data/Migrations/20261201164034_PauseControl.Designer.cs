@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261201162939_PauseControlHistory")]
-    partial class PauseControlHistory
+    [Migration("20261201164034_PauseControl")]
+    partial class PauseControl
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -305,6 +305,9 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ItemsRead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ItemsRetried")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ItemsSkipped")

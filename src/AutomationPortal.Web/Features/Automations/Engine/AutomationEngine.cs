@@ -52,7 +52,7 @@ public sealed class AutomationEngine(
                 if (run.Trigger == RunTrigger.Schedule)
                 {
                     run.Status = RunStatus.Cancelled;
-                    run.SkipReason = $"Skipped: the automation is {automation.State}.";
+                    run.SkipReason = $"Skipped: the automation is {AutomationStateWords.Of(automation.State)}.";
                 }
                 else
                 {
@@ -68,7 +68,7 @@ public sealed class AutomationEngine(
             if (run.Trigger == RunTrigger.Schedule && !Automation.IsRunnable(automation.State))
             {
                 run.Status = RunStatus.Cancelled;
-                run.SkipReason = $"Skipped: the automation is {Pages.AutomationUi.StateLabel(automation.State).ToLowerInvariant()}.";
+                run.SkipReason = $"Skipped: the automation is {AutomationStateWords.Of(automation.State)}.";
                 run.StartedAt = run.EndedAt = Now;
                 await db.SaveChangesAsync(cancellationToken);
                 stop.Dispose();

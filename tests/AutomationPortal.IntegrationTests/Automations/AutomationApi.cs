@@ -93,6 +93,24 @@ internal sealed class AutomationApi(HttpClient client, string dataFolder)
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>
+    /// A Pilot automation of four items whose outbox is blocked by a file, run once: every action fails and the
+    /// failure-rate guardrail (4 items, 50 %) pauses it. Deleting the returned blocker lets the actions through.
+    /// </summary>
+    public async Task<(Guid Id, string Blocker)> AutoPausedByFailingActionsAsync(string name)
+    {
+        Inbox(name, "1", "2", "3", "4");
+        var blocker = Path.Combine(DataFolder, name, "outbox");
+        await File.WriteAllTextAsync(blocker, "a file where the outbox folder should be");
+        var id = (await CreateAsync(name, state: "Pilot", guardrails: new { maxFailureRate = 0.5, failureRateWindow = 4, maxConsecutiveFailedRuns = 10 })).GetProperty("id").GetGuid();
+        await WaitForRunAsync(await RunNowAsync(id));
+        return (id, blocker);
+    }
+
+    /// <summary>The automation's one open alert.</summary>
+    public async Task<JsonElement> OpenAlertAsync(Guid automationId) =>
+        (await Client.GetFromJsonAsync<JsonElement>(new Uri("/api/alerts", UriKind.Relative))).EnumerateArray().Single(a => a.GetProperty("automationId").GetGuid() == automationId);
+
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var until = DateTime.UtcNow + timeout;

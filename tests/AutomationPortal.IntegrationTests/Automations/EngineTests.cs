@@ -112,18 +112,12 @@ public sealed class EngineTests(PortalFixture portal) : IClassFixture<PortalFixt
     public async Task CrossingTheFailureRateAutoPausesRaisesAnAlertAndResumeAcknowledgesIt()
     {
         var api = AutomationApi.For(portal);
-        api.Inbox("fragile", "1", "2", "3", "4");
-        var blocker = Path.Combine(portal.DataFolder, "fragile", "outbox");
-        await File.WriteAllTextAsync(blocker, "a file where the outbox folder should be");
-        var id = (await api.CreateAsync("fragile", state: "Pilot", guardrails: new { maxFailureRate = 0.5, failureRateWindow = 4, maxConsecutiveFailedRuns = 10 })).GetProperty("id").GetGuid();
-
-        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var (id, _) = await api.AutoPausedByFailingActionsAsync("fragile");
 
         var paused = await api.GetAsync(id);
         Assert.Equal("AutoPaused", paused.GetProperty("state").GetString());
         Assert.Equal("Pilot", paused.GetProperty("stateBeforePause").GetString());
-        var alerts = await api.Client.GetFromJsonAsync<JsonElement>(new Uri("/api/alerts", UriKind.Relative));
-        var alert = alerts.EnumerateArray().Single(a => a.GetProperty("automationId").GetGuid() == id);
+        var alert = await api.OpenAlertAsync(id);
         Assert.Equal("auto-paused:failure-rate", alert.GetProperty("code").GetString());
         Assert.Contains("4 of the last 4 items failed", alert.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Null((await api.SummaryAsync(id)).GetProperty("nextRunAt").GetString());

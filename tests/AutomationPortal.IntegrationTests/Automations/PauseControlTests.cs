@@ -149,13 +149,8 @@ public sealed class PauseControlTests(InvoicePortalFixture portal) : IClassFixtu
     public async Task AFixedActionIsRetriedAfterTheResumeAndItsSuccessCounts()
     {
         var api = AutomationApi.For(portal);
-        api.Inbox("fixed", "1", "2", "3", "4");
-        var blocker = Path.Combine(portal.DataFolder, "fixed", "outbox");
-        await File.WriteAllTextAsync(blocker, "a file where the outbox folder should be");
-        var id = (await api.CreateAsync("fixed", state: "Pilot", guardrails: new { maxFailureRate = 0.5, failureRateWindow = 4, maxConsecutiveFailedRuns = 10 })).GetProperty("id").GetGuid();
-        await api.WaitForRunAsync(await api.RunNowAsync(id));
-        var alert = (await api.Client.GetFromJsonAsync<JsonElement>(new Uri("/api/alerts", UriKind.Relative))).EnumerateArray().Single(a => a.GetProperty("automationId").GetGuid() == id);
-        Assert.Equal("auto-paused:failure-rate", alert.GetProperty("code").GetString());
+        var (id, blocker) = await api.AutoPausedByFailingActionsAsync("fixed");
+        Assert.Equal("auto-paused:failure-rate", (await api.OpenAlertAsync(id)).GetProperty("code").GetString());
 
         File.Delete(blocker);
         await api.PostAsync($"/api/automations/{id}/resume");
@@ -172,11 +167,7 @@ public sealed class PauseControlTests(InvoicePortalFixture portal) : IClassFixtu
     public async Task AnActionThatStillFailsAfterTheResumeCountsAgain()
     {
         var api = AutomationApi.For(portal);
-        api.Inbox("still", "1", "2", "3", "4");
-        var blocker = Path.Combine(portal.DataFolder, "still", "outbox");
-        await File.WriteAllTextAsync(blocker, "a file where the outbox folder should be");
-        var id = (await api.CreateAsync("still", state: "Pilot", guardrails: new { maxFailureRate = 0.5, failureRateWindow = 4, maxConsecutiveFailedRuns = 10 })).GetProperty("id").GetGuid();
-        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var (id, _) = await api.AutoPausedByFailingActionsAsync("still");
         Assert.Equal("AutoPaused", (await api.GetAsync(id)).GetProperty("state").GetString());
 
         // Not fixed: the four retries after the resume fail again, and those failures count.

@@ -573,65 +573,12 @@ public sealed class AutomationService(
 
         if (request.Guardrails is { } g)
         {
-            if (g.MaxFailureRate is { } rate)
-            {
-                if (rate is < 0 or > 1)
-                {
-                    errors["guardrails.maxFailureRate"] = ["A share between 0 and 1, for example 0.2 for 20 %."];
-                }
-                else
-                {
-                    automation.Guardrails.MaxFailureRate = rate;
-                }
-            }
-
-            if (g.FailureRateWindow is { } window)
-            {
-                if (window is < 1 or > 10_000)
-                {
-                    errors["guardrails.failureRateWindow"] = ["Between 1 and 10000 items."];
-                }
-                else
-                {
-                    automation.Guardrails.FailureRateWindow = window;
-                }
-            }
-
-            if (g.MaxConsecutiveFailedRuns is { } runs)
-            {
-                if (runs is < 1 or > 1000)
-                {
-                    errors["guardrails.maxConsecutiveFailedRuns"] = ["Between 1 and 1000 runs."];
-                }
-                else
-                {
-                    automation.Guardrails.MaxConsecutiveFailedRuns = runs;
-                }
-            }
-
-            if (g.MaxQuarantineRate is { } quarantineRate)
-            {
-                if (quarantineRate is < 0 or > 1)
-                {
-                    errors["guardrails.maxQuarantineRate"] = ["A share between 0 and 1, for example 0.5 for 50 %."];
-                }
-                else
-                {
-                    automation.Guardrails.MaxQuarantineRate = quarantineRate;
-                }
-            }
-
-            if (g.QuarantineRateWindow is { } quarantineWindow)
-            {
-                if (quarantineWindow is < 1 or > 10_000)
-                {
-                    errors["guardrails.quarantineRateWindow"] = ["Between 1 and 10000 items."];
-                }
-                else
-                {
-                    automation.Guardrails.QuarantineRateWindow = quarantineWindow;
-                }
-            }
+            var limits = automation.Guardrails;
+            limits.MaxFailureRate = Checked("guardrails.maxFailureRate", g.MaxFailureRate, limits.MaxFailureRate, 0m, 1m, "A share between 0 and 1, for example 0.2 for 20 %.", errors);
+            limits.FailureRateWindow = Checked("guardrails.failureRateWindow", g.FailureRateWindow, limits.FailureRateWindow, 1, 10_000, "Between 1 and 10000 items.", errors);
+            limits.MaxConsecutiveFailedRuns = Checked("guardrails.maxConsecutiveFailedRuns", g.MaxConsecutiveFailedRuns, limits.MaxConsecutiveFailedRuns, 1, 1000, "Between 1 and 1000 runs.", errors);
+            limits.MaxQuarantineRate = Checked("guardrails.maxQuarantineRate", g.MaxQuarantineRate, limits.MaxQuarantineRate, 0m, 1m, "A share between 0 and 1, for example 0.5 for 50 %.", errors);
+            limits.QuarantineRateWindow = Checked("guardrails.quarantineRateWindow", g.QuarantineRateWindow, limits.QuarantineRateWindow, 1, 10_000, "Between 1 and 10000 items.", errors);
         }
 
         if (request.ImplementationCost is { } implementation)
@@ -694,6 +641,24 @@ public sealed class AutomationService(
         }
 
         return pausing;
+    }
+
+    /// <summary>A limit from a request: the new value when given and within its range, else the current one and an error.</summary>
+    private static T Checked<T>(string field, T? given, T current, T min, T max, string problem, Dictionary<string, string[]> errors)
+        where T : struct, IComparable<T>
+    {
+        if (given is not { } value)
+        {
+            return current;
+        }
+
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            errors[field] = [problem];
+            return current;
+        }
+
+        return value;
     }
 
     private async Task EnsureUniqueNameAsync(Automation automation, Dictionary<string, string[]> errors, CancellationToken cancellationToken)

@@ -117,7 +117,7 @@ internal sealed class AutomationsDemoTask(
                 var escalated = random.Next(0, 4);
                 // Now and then an unreadable file (quarantined: no fault) and, rarely, an action that failed (a fault).
                 var quarantined = random.Next(0, 6) == 0 ? random.Next(1, 3) : 0;
-                var failed = random.Next(0, 14) == 0 ? 1 : 0;
+                var failed = random.Next(0, 30) == 0 ? 1 : 0;
                 var started = due.AddMilliseconds(random.Next(20, 400));
                 db.Add(new AutomationRun
                 {

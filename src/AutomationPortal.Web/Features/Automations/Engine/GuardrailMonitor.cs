@@ -33,28 +33,16 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, RunStops stops
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(latestItems);
         ArgumentNullException.ThrowIfNull(latestRuns);
-        if (limits.FailureRateWindow > 0 && latestItems.Count >= limits.FailureRateWindow)
+        if (Share(latestItems, limits.FailureRateWindow, s => s is WorkItemStatus.PostingFailed) is var (failed, count, rate) && rate > limits.MaxFailureRate)
         {
-            var window = latestItems.Take(limits.FailureRateWindow).ToList();
-            var failed = window.Count(s => s is WorkItemStatus.PostingFailed);
-            var rate = (decimal)failed / window.Count;
-            if (rate > limits.MaxFailureRate)
-            {
-                return new GuardrailBreach("auto-paused:failure-rate",
-                    $"the actions of {failed} of the last {window.Count} items failed ({rate:P0}), above the limit of {limits.MaxFailureRate:P0}.");
-            }
+            return new GuardrailBreach("auto-paused:failure-rate",
+                $"the actions of {failed} of the last {count} items failed ({rate:P0}), above the limit of {limits.MaxFailureRate:P0}.");
         }
 
-        if (limits.QuarantineRateWindow > 0 && latestItems.Count >= limits.QuarantineRateWindow)
+        if (Share(latestItems, limits.QuarantineRateWindow, s => s is WorkItemStatus.Quarantined) is var (quarantined, seen, share) && share > limits.MaxQuarantineRate)
         {
-            var window = latestItems.Take(limits.QuarantineRateWindow).ToList();
-            var quarantined = window.Count(s => s is WorkItemStatus.Quarantined);
-            var rate = (decimal)quarantined / window.Count;
-            if (rate > limits.MaxQuarantineRate)
-            {
-                return new GuardrailBreach("auto-paused:quarantine-rate",
-                    $"{quarantined} of the last {window.Count} items could not be read and were quarantined ({rate:P0}), above the limit of {limits.MaxQuarantineRate:P0}. Check what sends them.");
-            }
+            return new GuardrailBreach("auto-paused:quarantine-rate",
+                $"{quarantined} of the last {seen} items could not be read and were quarantined ({share:P0}), above the limit of {limits.MaxQuarantineRate:P0}. Check what sends them.");
         }
 
         if (limits.MaxConsecutiveFailedRuns > 0 && latestRuns.Count >= limits.MaxConsecutiveFailedRuns
@@ -64,6 +52,18 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, RunStops stops
         }
 
         return null;
+    }
+
+    /// <summary>How many of the latest <paramref name="window"/> outcomes match, of how many, and the share; a window not yet full has share 0.</summary>
+    private static (int Matching, int Count, decimal Share) Share(IReadOnlyList<WorkItemStatus> latest, int window, Func<WorkItemStatus, bool> matches)
+    {
+        if (window <= 0 || latest.Count < window)
+        {
+            return (0, 0, 0m);
+        }
+
+        var matching = latest.Take(window).Count(matches);
+        return (matching, window, (decimal)matching / window);
     }
 
     /// <summary>

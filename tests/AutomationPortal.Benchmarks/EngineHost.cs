@@ -33,6 +33,7 @@ internal static class EngineHost
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
         services.AddSingleton<RunStops>();
+        services.AddSingleton(new AutomationPortal.Web.Infrastructure.Files.PortalFolders([database.DataFolder], database.DataFolder));
         services.AddScoped<AutomationEngine>();
         var provider = services.BuildServiceProvider();
         using var scope = provider.CreateScope();

@@ -38,6 +38,7 @@ public abstract class PortalDatabaseTest : PortalComponentTest
         Services.AddSingleton<AutomationKindCatalog>();
         Services.AddSingleton<AutomationScheduler>();
         Services.AddSingleton<AutomationPortal.Web.Features.Automations.Engine.RunStops>();
+        Services.AddSingleton(new AutomationPortal.Web.Infrastructure.Files.PortalFolders([Database.DataFolder], Database.DataFolder));
         Services.AddSingleton(Options.Create(new FilesOptions()));
         Services.AddScoped<AutomationService>();
         Services.AddScoped<AutomationQueries>();

@@ -1,3 +1,4 @@
+using AutomationPortal.Web.Infrastructure.Files;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -94,7 +95,7 @@ public sealed record AutomationSettings(Guid AutomationId, string Kind, string S
 public sealed record AlertView(Guid Id, Guid AutomationId, string AutomationName, string Code, string Message, DateTime RaisedAt, DateTime? AcknowledgedAt, string? AcknowledgedBy);
 
 /// <summary>Read-side of the engine: runs, their items and logs, work items, alerts. Paged on the server.</summary>
-public sealed class AutomationQueries(PortalDbContext db)
+public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders)
 {
     public const int MaxPageSize = 500;
 
@@ -235,12 +236,30 @@ public sealed class AutomationQueries(PortalDbContext db)
             .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Where the original file of a work item is kept, when it is a file the portal holds.</summary>
-    public async Task<string?> OriginalFileAsync(Guid id, CancellationToken cancellationToken = default) =>
-        OriginalFile(await db.Set<WorkItem>().Where(w => w.Id == id).Select(w => w.OriginalRef).FirstOrDefaultAsync(cancellationToken));
+    /// <summary>
+    /// The original file of a work item, opened for reading: only a plain file (never a link) that lies, by its real
+    /// path, under the allowed roots and is not one of the portal's own files. Null when there is none to serve.
+    /// </summary>
+    public async Task<(FileStream Content, string Name)?> OpenOriginalAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        if (OriginalFile(await db.Set<WorkItem>().Where(w => w.Id == id).Select(w => w.OriginalRef).FirstOrDefaultAsync(cancellationToken)) is not { } path)
+        {
+            return null;
+        }
 
-    /// <summary>An original reference that is a file the portal holds, or null.</summary>
-    public static string? OriginalFile(string? originalRef) =>
-        originalRef is not null && Path.IsPathFullyQualified(originalRef) && File.Exists(originalRef) ? originalRef : null;
+        try
+        {
+            // Opened without following a link: a file swapped for one after the check above is not served either.
+            return (SafeFiles.OpenRead(path), Path.GetFileName(path));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An original reference that is a file the portal may serve, or null.</summary>
+    public string? OriginalFile(string? originalRef) => folders.ServableFile(originalRef);
 
     public async Task<IReadOnlyList<AlertView>> AlertsAsync(bool openOnly, CancellationToken cancellationToken = default)
     {

@@ -6,6 +6,7 @@ using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Domain;
+using AutomationPortal.Web.Infrastructure.Files;
 using AutomationPortal.Web.Infrastructure.Hosting;
 using AutomationPortal.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,6 +33,9 @@ public static class AutomationsModule
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
         services.AddSingleton<RunStops>();
+        services.AddSingleton(sp => new PortalFolders(
+            sp.GetRequiredService<IOptions<FilesOptions>>().Value.AllowedRootsOrDefault(sp.GetRequiredService<PortalDatabase>().DataFolder),
+            sp.GetRequiredService<PortalDatabase>().DataFolder));
         services.AddScoped<AutomationEngine>();
         services.AddScoped<AutomationService>();
         services.AddScoped<AutomationQueries>();
@@ -89,9 +93,9 @@ public static class AutomationsModule
         read.MapGet("/work-items/{id:guid}", async Task<Results<Ok<WorkItemDetail>, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
             await queries.WorkItemAsync(id, ct) is { } item ? TypedResults.Ok(item) : TypedResults.NotFound())
             .WithSummary("A work item with its payload (for invoices: the invoice, its verification and the duplicate evidence), decisions, escalation and effects.");
-        read.MapGet("/work-items/{id:guid}/original", async Task<Results<PhysicalFileHttpResult, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
-            await queries.OriginalFileAsync(id, ct) is { } path
-                ? TypedResults.PhysicalFile(path, "application/octet-stream", InvoiceIntakeService.SafeName(Path.GetFileName(path)))
+        read.MapGet("/work-items/{id:guid}/original", async Task<Results<FileStreamHttpResult, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
+            await queries.OpenOriginalAsync(id, ct) is { } original
+                ? TypedResults.File(original.Content, "application/octet-stream", InvoiceIntakeService.SafeName(original.Name))
                 : TypedResults.NotFound())
             .WithSummary("Downloads the original file of a work item, as it arrived.");
         read.MapPost("/automations/{id:guid}/items", async (Guid id, HttpRequest request, InvoiceIntakeService intake, CancellationToken ct) =>

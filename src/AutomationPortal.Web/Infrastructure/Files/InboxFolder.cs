@@ -4,7 +4,14 @@ using AutomationPortal.Web.Features.Automations.Kinds;
 namespace AutomationPortal.Web.Infrastructure.Files;
 
 /// <summary>A file found in a watched folder, read whole (or only measured, when it is over the size limit).</summary>
-public sealed record InboxFile(string Path, string Key, ReadOnlyMemory<byte> Content, long Length, bool TooLarge);
+public sealed record InboxFile(string Path, string Key, ReadOnlyMemory<byte> Content, long Length, bool TooLarge)
+{
+    /// <summary>
+    /// Set for an entry that is no plain file (a symbolic link, a pipe): it was never read, and is quarantined with
+    /// this reason. The link itself is moved, never what it points at.
+    /// </summary>
+    public string? Refusal { get; init; }
+}
 
 /// <summary>
 /// A watched folder with its archive and quarantine folders. Reads every top-level file that has settled, whatever
@@ -58,7 +65,8 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
         var settledBefore = DateTime.UtcNow - settle;
         foreach (var info in new DirectoryInfo(Inbox).EnumerateFiles().OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal))
         {
-            if (info.LastWriteTimeUtc > settledBefore)
+            // A link is never read, so it need not settle: it is quarantined at once.
+            if (info.LastWriteTimeUtc > settledBefore && !SafeFiles.IsLink(info))
             {
                 waiting($"{info.Name} is still being written; it waits for the next run.");
                 continue;
@@ -75,29 +83,53 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
     public static InboxFile? Read(FileInfo info, long maxBytes)
     {
         ArgumentNullException.ThrowIfNull(info);
+        if (SafeFiles.IsLink(info))
+        {
+            return Refused(info, $"{info.Name} is a symbolic link, not a file: links are never followed, so it was not read. Put the file itself into the folder.");
+        }
+
         var length = info.Length;
         var written = info.LastWriteTimeUtc;
         try
         {
+            // Opened without following a link, so an entry swapped for one after the check above is not read either.
+            using var stream = SafeFiles.OpenRead(info.FullName);
             if (length > maxBytes)
             {
-                using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 81920);
                 var hash = SHA256.HashData(stream);
                 info.Refresh();
                 return info.Length != length || info.LastWriteTimeUtc != written ? null : new InboxFile(info.FullName, Convert.ToHexStringLower(hash), ReadOnlyMemory<byte>.Empty, length, TooLarge: true);
             }
 
-            var content = File.ReadAllBytes(info.FullName);
+            var content = new byte[length];
+            stream.ReadExactly(content);
+            var grown = stream.ReadByte() >= 0;
             info.Refresh();
-            return content.Length != length || info.Length != length || info.LastWriteTimeUtc != written
+            return grown || info.Length != length || info.LastWriteTimeUtc != written
                 ? null
                 : new InboxFile(info.FullName, KeyOf(content), content, length, TooLarge: false);
+        }
+        catch (NotARegularFileException e)
+        {
+            return Refused(info, $"{e.Message} Only plain files are read; it was not read.");
+        }
+        catch (EndOfStreamException)
+        {
+            // Shrunk while read: the next pass sees it again.
+            return null;
         }
         catch (IOException)
         {
             // Moved or locked by whoever writes it (FileNotFoundException is an IOException).
             return null;
         }
+    }
+
+    /// <summary>An entry that is never read: keyed by its name and time, so it is quarantined once.</summary>
+    private static InboxFile Refused(FileInfo info, string reason)
+    {
+        var stamp = $"not-a-file:{info.Name}:{(info.Exists ? info.LastWriteTimeUtc.Ticks : 0)}";
+        return new InboxFile(info.FullName, KeyOf(System.Text.Encoding.UTF8.GetBytes(stamp)), ReadOnlyMemory<byte>.Empty, 0, TooLarge: false) { Refusal = reason };
     }
 
     /// <summary>Moves a file out of the inbox after its record is stored; returns where it is kept now.</summary>
@@ -123,7 +155,10 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
 
         if (outcome == SourceOutcome.Quarantined)
         {
-            await File.WriteAllTextAsync(target + ".error.txt", $"{reason}{Environment.NewLine}", cancellationToken);
+            // A new file of its own: never written through whatever may stand at that name already.
+            var note = FreeName(target + ".error.txt");
+            await using var writer = new FileStream(note, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{reason}{Environment.NewLine}"), cancellationToken);
         }
 
         return target;
@@ -132,7 +167,7 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
     /// <summary>A free name for <paramref name="path"/>: the name itself, or the name with " (n)" before the extension.</summary>
     public static string FreeName(string path)
     {
-        if (!File.Exists(path))
+        if (!Taken(path))
         {
             return path;
         }
@@ -142,12 +177,15 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
         for (var n = 1; ; n++)
         {
             var candidate = $"{stem} ({n}){extension}";
-            if (!File.Exists(candidate))
+            if (!Taken(candidate))
             {
                 return candidate;
             }
         }
     }
+
+    /// <summary>A name is taken by any entry, a dangling link included (File.Exists follows links).</summary>
+    private static bool Taken(string path) => File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
     /// <summary>The key of some content: its SHA-256, hex.</summary>
     public static string KeyOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));

@@ -18,6 +18,7 @@ public sealed class AutomationEngine(
     AutomationKindCatalog catalog,
     GuardrailMonitor guardrails,
     RunStops stops,
+    Infrastructure.Files.PortalFolders folders,
     TimeProvider time,
     IServiceProvider services,
     ILogger<AutomationEngine> logger)
@@ -96,6 +97,14 @@ public sealed class AutomationEngine(
         {
             var kind = catalog.Get(automation.Kind);
             var settings = KindSettings.Read(kind, automation.Settings);
+
+            // Folders are judged again now, by their real paths: a link put in place since they were saved is caught.
+            var problems = kind.Validate(settings, new KindValidationContext(folders.AllowedRoots, folders.DataFolder)).ToList();
+            if (problems.Count > 0)
+            {
+                throw new InvalidOperationException("Its settings cannot be used as they are now: " + string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")));
+            }
+
             await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add));
             await using var store = await EngineStore.OpenAsync(database, cancellationToken);
             step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time, stop) { RecentWindow = GuardrailMonitor.WindowOf(automation.Guardrails) };

@@ -72,6 +72,13 @@ internal sealed class ItemStep(
             counters.Read++;
             var started = Stopwatch.GetTimestamp();
             var row = new WorkItemRow(Guid.CreateVersion7(), item.Key, item.OriginalRef, Now);
+            if (item.Refusal is { } refusal)
+            {
+                Quarantine(batch, row, "not-a-file", refusal, started);
+                acknowledgements.Add((item, SourceOutcome.Quarantined, refusal, row.Id));
+                continue;
+            }
+
             PreparedItem prepared;
             try
             {

@@ -89,6 +89,12 @@ public sealed record SourceItem(string Key, string? OriginalRef, ReadOnlyMemory<
     /// mode, shadow included, so it is never read again. A watched folder's items stay put in shadow.
     /// </summary>
     public bool HandedIn { get; init; }
+
+    /// <summary>
+    /// Set by a source for an input it would not read (a symbolic link, a pipe): the engine quarantines it with this
+    /// reason (code <c>not-a-file</c>) without asking the kind to prepare it.
+    /// </summary>
+    public string? Refusal { get; init; }
 }
 
 /// <summary>The kind's reading of an item: its payload to store and its summary fields.</summary>

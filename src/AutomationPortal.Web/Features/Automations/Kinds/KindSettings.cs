@@ -80,10 +80,16 @@ public static class KindSettings
             return null;
         }
 
-        var full = FullPath(value, context.DataFolder);
-        if (!context.AllowedRoots.Any(root => IsUnder(full, root)))
+        if (value.Contains('\0', StringComparison.Ordinal) || value.Any(c => c is '\r' or '\n'))
         {
-            errors.Add(new SettingsError(field, $"'{value}' is outside the folders automations may use ({string.Join(", ", context.AllowedRoots)}). Set Portal:Files:AllowedRoots to allow it."));
+            errors.Add(new SettingsError(field, "A folder name cannot hold control characters (NUL or line breaks)."));
+            return null;
+        }
+
+        var full = FullPath(value, context.DataFolder);
+        if (new Infrastructure.Files.PortalFolders(context.AllowedRoots, context.DataFolder).FolderProblem(full) is { } problem)
+        {
+            errors.Add(new SettingsError(field, $"'{value}' cannot be used: {problem}"));
             return null;
         }
 
@@ -92,12 +98,6 @@ public static class KindSettings
 
     public static string FullPath(string value, string dataFolder) =>
         Path.GetFullPath(Path.IsPathRooted(value) ? value : Path.Combine(dataFolder, value));
-
-    private static bool IsUnder(string path, string root)
-    {
-        var normalRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        return (path.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).StartsWith(normalRoot, StringComparison.Ordinal);
-    }
 
     private static string FirstSentence(string message)
     {

@@ -57,6 +57,9 @@ public sealed class InvoiceIntakeKind : IAutomationKind
                     KindSettings.ResolveFolder(field, InboxFolder.Beside(inbox, sibling), context, errors);
                 }
             }
+
+            // Uploads are written beside the inbox: that folder must be safe to write into as well.
+            KindSettings.ResolveFolder("inboxPath", InboxFolder.Beside(inbox, UploadsFolder), context, errors);
         }
 
         if (!string.IsNullOrWhiteSpace(s.WebhookUrl) &&
@@ -272,6 +275,11 @@ public sealed class InvoiceIntakeKind : IAutomationKind
                 return null;
             }
 
+            if (read.Refusal is not null)
+            {
+                return new ReadAhead(read, file.Name, 0, null, null, null, null, null);
+            }
+
             return read.TooLarge
                 ? new ReadAhead(read, file.Name, read.Length, null, null, null, null,
                     $"The file has {read.Length:N0} bytes; this automation reads files up to {_settings.MaxFileBytes:N0} bytes (maxFileBytes).")
@@ -360,7 +368,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             return ValueTask.CompletedTask;
         }
 
-        private static SourceItem Item(ReadAhead read) => new(read.File!.Key, read.File.Path, read.File.Content) { SourceState = read, HandedIn = read.HandedIn };
+        private static SourceItem Item(ReadAhead read) => new(read.File!.Key, read.File.Path, read.File.Content) { SourceState = read, HandedIn = read.HandedIn, Refusal = read.File.Refusal };
 
         private void Waiting(string message) => context.Log(LogLevelName.Info, message);
 

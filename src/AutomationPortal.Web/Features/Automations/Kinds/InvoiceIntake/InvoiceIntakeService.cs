@@ -35,6 +35,7 @@ public sealed class InvoiceIntakeService(
     AutomationKindCatalog catalog,
     AutomationScheduler scheduler,
     CurrentActor currentActor,
+    PortalFolders folders,
     TimeProvider time)
 {
     /// <summary>How long an upload waits for its run before it answers with what is known.</summary>
@@ -60,6 +61,11 @@ public sealed class InvoiceIntakeService(
 
         var (automation, settings) = await SettingsAsync(automationId, cancellationToken);
         var (_, uploads, _) = InvoiceIntakeKind.Folders(settings, database.DataFolder);
+        if (folders.FolderProblem(uploads) is { } problem)
+        {
+            throw AutomationValidationException.For("automation", $"{automation.Name} cannot take files now: its uploads folder {uploads} cannot be used, as {problem}");
+        }
+
         var staging = Path.Combine(uploads, ".incoming");
         Directory.CreateDirectory(staging);
         RemoveAbandonedParts(staging);

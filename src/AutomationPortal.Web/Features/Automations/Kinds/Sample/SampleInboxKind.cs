@@ -89,7 +89,7 @@ public sealed class SampleInboxKind : IAutomationKind
             foreach (var file in _folder.ReadSettled(TimeSpan.FromSeconds(_settings.SettleSeconds), long.MaxValue, m => context.Log(LogLevelName.Info, m)))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return new SourceItem(file.Key[..32], file.Path, file.Content) { SourceState = file.Path };
+                yield return new SourceItem(file.Key[..32], file.Path, file.Content) { SourceState = file.Path, Refusal = file.Refusal };
             }
 
             for (var i = 0; i < _settings.GenerateItems; i++)

@@ -36,8 +36,16 @@ public sealed class PauseTests(LivePortal portal) : IClassFixture<LivePortal>
             await LivePortal.WaitForCircuitAsync(agent);
             await Assertions.Expect(agent.Locator("[data-testid=paused-note]")).ToContainTextAsync("decides and posts nothing");
             await agent.ClickAsync("[data-testid=upload-invoices]");
+            await Assertions.Expect(agent.Locator("[data-testid=choose-files]")).ToBeVisibleAsync();
             await agent.Locator(".mud-dialog input[type=file]").First.SetInputFilesAsync(file);
-            await Assertions.Expect(agent.Locator("[data-testid=upload-held]")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+            var held = agent.Locator("[data-testid=upload-held]");
+            if (!await AppearsAsync(held, TimeSpan.FromSeconds(10)))
+            {
+                // On a loaded machine the file input may take the first choice before its handler is attached.
+                await agent.Locator(".mud-dialog input[type=file]").First.SetInputFilesAsync(file);
+            }
+
+            await Assertions.Expect(held).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
             await Assertions.Expect(agent.Locator("[data-testid=upload-held-note]")).ToContainTextAsync("the automation is paused");
             await LivePortal.ScreenshotAsync(agent, "invoice-upload-held");
             await agent.Context.CloseAsync();
@@ -64,6 +72,19 @@ public sealed class PauseTests(LivePortal portal) : IClassFixture<LivePortal>
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    private static async Task<bool> AppearsAsync(ILocator locator, TimeSpan within)
+    {
+        try
+        {
+            await locator.WaitForAsync(new LocatorWaitForOptions { Timeout = (float)within.TotalMilliseconds });
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

@@ -33,15 +33,17 @@ public sealed class PauseControlTests(InvoicePortalFixture portal) : IClassFixtu
         Assert.Equal(JsonValueKind.Null, file.GetProperty("workItemId").ValueKind);
         Assert.Empty(await InvoiceFiles.ItemsAsync(api, id));
         Assert.Empty(InvoiceFiles.ExportLines(Path.Combine(portal.DataFolder, "paused-upload", "outbox")));
-        Assert.Single(Directory.GetFiles(Path.Combine(portal.DataFolder, "paused-upload", "uploads")));
+        Assert.Single(Directory.GetFiles(Path.Combine(portal.DataFolder, "paused-upload", "uploads", "held")));
 
         await api.PostAsync($"/api/automations/{id}/resume");
 
-        await AutomationApi.WaitUntilAsync(async () => (await InvoiceFiles.ItemsAsync(api, id)).Any(i => i.GetProperty("status").GetString() == "Done"), TimeSpan.FromSeconds(30), "the held invoice is posted after the resume");
+        // The resume starts a run of its own for what was held; it posts the invoice and exports it.
+        var resumeRun = (await api.RunsAsync(id)).GetProperty("items").EnumerateArray().Single(r => r.GetProperty("trigger").GetString() == "Resume");
+        var run = (await api.WaitForRunAsync(resumeRun.GetProperty("id").GetGuid())).GetProperty("run");
+        Assert.Equal(1, run.GetProperty("itemsDone").GetInt32());
+        Assert.Equal("Done", Assert.Single(await InvoiceFiles.ItemsAsync(api, id)).GetProperty("status").GetString());
         Assert.Single(InvoiceFiles.ExportLines(Path.Combine(portal.DataFolder, "paused-upload", "outbox")));
-        Assert.Empty(Directory.GetFiles(Path.Combine(portal.DataFolder, "paused-upload", "uploads")));
-        var runs = (await api.RunsAsync(id)).GetProperty("items").EnumerateArray().ToList();
-        Assert.Contains(runs, r => r.GetProperty("trigger").GetString() == "Resume" && r.GetProperty("itemsDone").GetInt32() == 1);
+        Assert.Empty(Directory.GetFiles(Path.Combine(portal.DataFolder, "paused-upload", "uploads", "held")));
     }
 
     [Fact]
@@ -305,6 +307,103 @@ public sealed class PauseControlTests(InvoicePortalFixture portal) : IClassFixtu
         var resumeRun = (await api.RunsAsync(automationId)).GetProperty("items").EnumerateArray().FirstOrDefault(r => r.GetProperty("trigger").GetString() == "Resume");
         var runId = resumeRun.ValueKind == JsonValueKind.Object ? resumeRun.GetProperty("id").GetGuid() : await api.RunNowAsync(automationId);
         return (await api.WaitForRunAsync(runId)).GetProperty("run");
+    }
+
+    [Fact]
+    public async Task AResumeWhileTheStoppedRunIsStillFinishingItsItemStillProcessesTheRest()
+    {
+        var api = AutomationApi.For(portal);
+        var inbox = api.Inbox("quick-resume", Enumerable.Range(1, 6).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        var id = (await api.CreateAsync("quick-resume", settings: new { inboxPath = "quick-resume/inbox", outboxPath = "quick-resume/outbox", settleSeconds = 0, delayMs = 1500 })).GetProperty("id").GetGuid();
+        var runId = await api.RunNowAsync(id);
+        await AutomationApi.WaitUntilAsync(async () => (await api.RunAsync(runId)).GetProperty("run").GetProperty("status").GetString() == "Running", TimeSpan.FromSeconds(20), "the run starts");
+
+        // Paused and resumed at once, while the run is still on its item.
+        await api.PostAsync($"/api/automations/{id}/pause");
+        await api.PostAsync($"/api/automations/{id}/resume");
+
+        await AutomationApi.WaitUntilAsync(async () => (await api.WorkItemsAsync(id)).GetProperty("total").GetInt32() == 6, TimeSpan.FromSeconds(40), "every file is processed after the quick resume");
+        Assert.Empty(Directory.GetFiles(inbox));
+    }
+
+    [Fact]
+    public async Task AGuardrailStopsTheRunAtTheItemThatCrossesItNotAtTheEndOfTheChunk()
+    {
+        var api = AutomationApi.For(portal);
+        var inbox = api.Inbox("flood-stop", Enumerable.Range(1, 60).Select(i => $"bad {i}").ToArray());
+        var id = (await api.CreateAsync("flood-stop", state: "Pilot", guardrails: new { maxQuarantineRate = 0.5, quarantineRateWindow = 4 })).GetProperty("id").GetGuid();
+
+        var run = (await api.WaitForRunAsync(await api.RunNowAsync(id))).GetProperty("run");
+
+        Assert.Equal("Stopped", run.GetProperty("status").GetString());
+        Assert.Contains("paused itself", run.GetProperty("stopReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, run.GetProperty("itemsQuarantined").GetInt32());
+        Assert.Equal(56, Directory.GetFiles(inbox).Length);
+        Assert.Equal("AutoPaused", (await api.GetAsync(id)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task AnAdminsTestRunOfADraftLeavesTheFilesHeldForItAndSwitchingItOnDecidesThem()
+    {
+        var api = AutomationApi.For(portal);
+        var created = await InvoiceFiles.CreateAsync(api, "draft-held", Clean("draft-held"), state: "Draft");
+        var id = created.GetProperty("id").GetGuid();
+        using var agent = portal.CreateApiClient(await KeyAsync(api, "Agent"));
+        using (var upload = await UploadAsync(agent, id, ("agent.xml", InvoiceWriter.Write(InvoiceSamples.Create(390), InvoiceFormat.Ubl))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+            Assert.Contains("Draft", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("held").GetString(), StringComparison.Ordinal);
+        }
+
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        Assert.Empty(await InvoiceFiles.ItemsAsync(api, id));
+
+        var version = (await api.GetAsync(id)).GetProperty("version").GetInt64();
+        using var on = await api.Client.PutAsJsonAsync(new Uri($"/api/automations/{id}", UriKind.Relative), new { state = "Production", version });
+        Assert.Equal(HttpStatusCode.OK, on.StatusCode);
+
+        await AutomationApi.WaitUntilAsync(async () => (await InvoiceFiles.ItemsAsync(api, id)).Any(i => i.GetProperty("status").GetString() == "Done" && i.GetProperty("lane").GetString() == "Live"), TimeSpan.FromSeconds(30), "the held invoice is decided once the automation is switched on");
+    }
+
+    [Fact]
+    public async Task PauseAllHoldsWhileSomeoneEditsAnAutomationAtTheSameMoment()
+    {
+        var api = AutomationApi.For(portal);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add((await api.CreateAsync($"busy-{i}", state: "Production")).GetProperty("id").GetGuid());
+        }
+
+        using var editing = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        var editor = Task.Run(async () =>
+        {
+            for (var n = 0; !editing.IsCancellationRequested; n++)
+            {
+                var version = (await api.GetAsync(ids[0])).GetProperty("version").GetInt64();
+                using var put = await api.Client.PutAsJsonAsync(new Uri($"/api/automations/{ids[0]}", UriKind.Relative), new { guardrails = new { failureRateWindow = 20 + (n % 5) }, version });
+            }
+        });
+        try
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                await Task.Delay(300);
+                var stop = await api.PostAsync("/api/automations/pause-all");
+                foreach (var id in ids)
+                {
+                    Assert.Equal("Paused", (await api.GetAsync(id)).GetProperty("state").GetString());
+                }
+
+                Assert.True(stop.GetProperty("automations").GetArrayLength() >= ids.Count);
+                await api.PostAsync("/api/automations/resume-all");
+            }
+        }
+        finally
+        {
+            await editing.CancelAsync();
+            await editor;
+        }
     }
 
     private static (string Name, byte[] Content)[] Invoices(int first, int count) =>

@@ -83,13 +83,65 @@ public sealed class RunOutcomeTests
 
     [Fact]
     public void TheSuccessFigureLeavesEmptyRunsOut() =>
-        Assert.Equal(0.5, AutomationService.SuccessRate([(RunStatus.Succeeded, 0), (RunStatus.Succeeded, 0), (RunStatus.Succeeded, 4), (RunStatus.PartiallySucceeded, 3)]));
+        Assert.Equal(0.5, AutomationService.SuccessRate([(RunStatus.Succeeded, 0, 0), (RunStatus.Succeeded, 0, 0), (RunStatus.Succeeded, 4, 0), (RunStatus.PartiallySucceeded, 3, 1)]));
 
     [Fact]
     public void ARunThatFailedOutrightCountsThoughItReadNothing() =>
-        Assert.Equal(0.5, AutomationService.SuccessRate([(RunStatus.Failed, 0), (RunStatus.Succeeded, 1)]));
+        Assert.Equal(0.5, AutomationService.SuccessRate([(RunStatus.Failed, 0, 0), (RunStatus.Succeeded, 1, 0)]));
 
     [Fact]
     public void WithoutARunThatHadWorkThereIsNoFigure() =>
-        Assert.Null(AutomationService.SuccessRate([(RunStatus.Succeeded, 0)]));
+        Assert.Null(AutomationService.SuccessRate([(RunStatus.Succeeded, 0, 0)]));
+
+    [Fact]
+    public void ARunStoppedByAPauseCountsByItsFaults() =>
+        Assert.Equal(0.5, AutomationService.SuccessRate([(RunStatus.Stopped, 66, 0), (RunStatus.Stopped, 60, 60)]));
+}
+
+public sealed class OutcomeWindowTests
+{
+    private static readonly Guardrails Limits = new() { MaxFailureRate = 0.5m, FailureRateWindow = 20, MaxQuarantineRate = 0.5m, QuarantineRateWindow = 4 };
+
+    [Fact]
+    public void TheWindowBreachesAtTheItemThatCrossesTheLimitNotAtTheEndOfTheChunk()
+    {
+        var window = new OutcomeWindow(Limits);
+        var breachedAt = 0;
+        for (var i = 1; i <= 80 && breachedAt == 0; i++)
+        {
+            window.Add(WorkItemStatus.PostingFailed);
+            breachedAt = window.Breach() is null ? 0 : i;
+        }
+
+        Assert.Equal(20, breachedAt);
+    }
+
+    [Fact]
+    public void TheWindowCountsOnlyItsLatestOutcomesLikeTheRuleOnAList()
+    {
+        var window = new OutcomeWindow(Limits);
+        var random = new Random(7);
+        var all = new List<WorkItemStatus>();
+        for (var i = 0; i < 500; i++)
+        {
+            var status = (WorkItemStatus)random.Next(0, 5);
+            window.Add(status);
+            all.Insert(0, status);
+            Assert.Equal(GuardrailMonitor.Evaluate(Limits, all, [])?.Message, window.Breach()?.Message);
+        }
+
+        Assert.Equal(all.Take(20), window.Latest());
+    }
+
+    [Fact]
+    public void ASeededWindowJudgesTheRunTogetherWithWhatCameBeforeIt()
+    {
+        var window = new OutcomeWindow(Limits);
+        window.AddRange([WorkItemStatus.Quarantined, WorkItemStatus.Quarantined, WorkItemStatus.Done]);
+        Assert.Null(window.Breach());
+
+        window.Add(WorkItemStatus.Quarantined);
+
+        Assert.Equal("auto-paused:quarantine-rate", window.Breach()?.Code);
+    }
 }

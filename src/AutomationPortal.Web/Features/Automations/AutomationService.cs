@@ -114,6 +114,7 @@ public sealed class AutomationService(
     IOptions<FilesOptions> files,
     PortalDatabase database,
     RunStops stops,
+    IServiceProvider services,
     TimeProvider time,
     ILogger<AutomationService> logger)
 {
@@ -125,8 +126,8 @@ public sealed class AutomationService(
         var since = Now.AddDays(-7);
         var runs = await db.Set<AutomationRun>().AsNoTracking()
             .Where(r => r.QueuedAt >= since && r.SkipReason == null
-                && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed))
-            .Select(r => new { r.AutomationId, r.Status, Work = r.ItemsDone + r.ItemsEscalated + r.ItemsFailed + r.ItemsQuarantined })
+                && (r.Status == RunStatus.Succeeded || r.Status == RunStatus.PartiallySucceeded || r.Status == RunStatus.Failed || r.Status == RunStatus.Stopped))
+            .Select(r => new { r.AutomationId, r.Status, Work = r.ItemsDone + r.ItemsEscalated + r.ItemsFailed + r.ItemsQuarantined, Faults = r.ItemsFailed })
             .ToListAsync(cancellationToken);
         var alerts = await db.Set<Alert>().AsNoTracking().Where(a => a.AcknowledgedAt == null).GroupBy(a => a.AutomationId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
@@ -140,7 +141,7 @@ public sealed class AutomationService(
         foreach (var a in automations)
         {
             var last = latest.GetValueOrDefault(a.Id);
-            var rate = SuccessRate(runs.Where(r => r.AutomationId == a.Id).Select(r => (r.Status, r.Work)));
+            var rate = SuccessRate(runs.Where(r => r.AutomationId == a.Id).Select(r => (r.Status, r.Work, r.Faults)));
             summaries.Add(new AutomationSummary(a.Id, a.Kind, a.Name, a.State, a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone,
                 await scheduler.NextFireAsync(a.Id, cancellationToken), last is null ? null : Summarise(last), rate, alerts.GetValueOrDefault(a.Id), a.IsDemo, a.Version));
         }
@@ -149,15 +150,18 @@ public sealed class AutomationService(
     }
 
     /// <summary>
-    /// The success figure: of the finished runs that had work (read something new, retried an action, or failed
-    /// outright), the share that finished without a fault. Empty runs are left out; quarantined bad input is the
+    /// The success figure: of the finished (or stopped) runs that had work (read something new, retried an action, or
+    /// failed outright), the share that finished without a fault. Empty runs are left out; quarantined bad input is the
     /// automation doing its job and no fault. Null when no run had work.
     /// </summary>
-    public static double? SuccessRate(IEnumerable<(RunStatus Status, int Work)> runs)
+    public static double? SuccessRate(IEnumerable<(RunStatus Status, int Work, int Faults)> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
         var counted = runs.Where(r => r.Work > 0 || r.Status == RunStatus.Failed).ToList();
-        return counted.Count == 0 ? null : (double)counted.Count(r => r.Status == RunStatus.Succeeded) / counted.Count;
+
+        // A run stopped by a pause did what it did: without a failed action it counts as a success.
+        return counted.Count == 0 ? null
+            : (double)counted.Count(r => r.Status == RunStatus.Succeeded || (r.Status == RunStatus.Stopped && r.Faults == 0)) / counted.Count;
     }
 
     /// <summary>What the success figure counts, for its tooltip.</summary>
@@ -325,27 +329,33 @@ public sealed class AutomationService(
         return await GetAsync(id, cancellationToken);
     }
 
-    /// <summary>Emergency stop: pauses every automation that runs, recorded as one stop that Resume all undoes.</summary>
+    /// <summary>
+    /// Emergency stop: pauses every automation that runs, recorded as one stop that Resume all undoes. Each automation is
+    /// paused on its own and tried again when someone changed it at the same moment, so one edit cannot keep the rest
+    /// running; pressing it again pauses whatever a stop in the middle left running.
+    /// </summary>
     public async Task<EmergencyStopResult> PauseAllAsync(CancellationToken cancellationToken = default)
     {
         var actor = await currentActor.GetAsync();
         actor.RequireAdmin("pause all automations");
-        var running = (await db.Set<Automation>().ToListAsync(cancellationToken)).Where(a => Automation.IsRunnable(a.State)).ToList();
-        var stop = new EmergencyStop { PausedBy = actor.Name, AutomationsPaused = running.Count };
+        var stop = new EmergencyStop { PausedBy = actor.Name };
         db.Add(stop);
-        foreach (var automation in running)
-        {
-            automation.Pause(actor.Name, Now, stop.Id);
-        }
-
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var automation in running)
+        var candidates = (await db.Set<Automation>().AsNoTracking().Select(a => new { a.Id, a.State }).ToListAsync(cancellationToken))
+            .Where(a => Automation.IsRunnable(a.State)).Select(a => a.Id).ToList();
+        var paused = new List<Automation>();
+        foreach (var id in candidates)
         {
-            await scheduler.ApplyStateAsync(automation, cancellationToken);
-            stops.RequestStop(automation.Id, $"paused by {actor.Name} with Pause all");
+            if (await ChangeAsync(id, a => Automation.IsRunnable(a.State) && a.Pause(actor.Name, Now, stop.Id), cancellationToken) is { } automation)
+            {
+                paused.Add(automation);
+                await scheduler.ApplyStateAsync(automation, cancellationToken);
+                stops.RequestStop(automation.Id, $"paused by {actor.Name} with Pause all");
+            }
         }
 
-        return new EmergencyStopResult(running.Count, running.Select(a => new AutomationRef(a.Id, a.Name)).ToList(), await LeftPausedAsync(running.Select(a => a.Id).ToHashSet(), cancellationToken));
+        await ChangeStopAsync(stop.Id, s => s.AutomationsPaused = paused.Count, cancellationToken);
+        return new EmergencyStopResult(paused.Count, paused.Select(a => new AutomationRef(a.Id, a.Name)).ToList(), await LeftPausedAsync(paused.Select(a => a.Id).ToHashSet(), cancellationToken));
     }
 
     /// <summary>
@@ -356,30 +366,79 @@ public sealed class AutomationService(
     {
         var actor = await currentActor.GetAsync();
         actor.RequireAdmin("resume all automations");
-        var openStops = await db.Set<EmergencyStop>().Where(s => s.ResumedAt == null).ToListAsync(cancellationToken);
-        var stopIds = openStops.Select(s => s.Id).ToList();
-        var paused = await db.Set<Automation>().Where(a => a.State == AutomationState.Paused && a.EmergencyStopId != null && stopIds.Contains(a.EmergencyStopId.Value)).ToListAsync(cancellationToken);
-        var pausedAt = paused.ToDictionary(a => a.Id, a => a.PausedAt);
-        foreach (var automation in paused)
+        var stopIds = await db.Set<EmergencyStop>().AsNoTracking().Where(s => s.ResumedAt == null).Select(s => s.Id).ToListAsync(cancellationToken);
+        var candidates = await db.Set<Automation>().AsNoTracking()
+            .Where(a => a.State == AutomationState.Paused && a.EmergencyStopId != null && stopIds.Contains(a.EmergencyStopId.Value))
+            .Select(a => a.Id).ToListAsync(cancellationToken);
+        var resumed = new List<Automation>();
+        foreach (var id in candidates)
         {
-            automation.Resume(Now);
-            await AcknowledgeAlertsAsync(automation.Id, actor.Name, cancellationToken);
+            DateTime? pausedAt = null;
+            var automation = await ChangeAsync(id, a =>
+            {
+                pausedAt = a.PausedAt;
+                return a.State == AutomationState.Paused && a.EmergencyStopId is { } by && stopIds.Contains(by) && a.Resume(Now);
+            }, cancellationToken, acknowledgeAlertsBy: actor.Name);
+            if (automation is not null)
+            {
+                resumed.Add(automation);
+                await scheduler.ApplyStateAsync(automation, cancellationToken);
+                await RunHeldInputAsync(automation, pausedAt, actor.Name, cancellationToken);
+            }
         }
 
-        foreach (var stop in openStops)
+        foreach (var stopId in stopIds)
         {
-            stop.ResumedAt = Now;
-            stop.ResumedBy = actor.Name;
+            await ChangeStopAsync(stopId, s =>
+            {
+                s.ResumedAt ??= Now;
+                s.ResumedBy ??= actor.Name;
+            }, cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var automation in paused)
-        {
-            await scheduler.ApplyStateAsync(automation, cancellationToken);
-            await RunHeldInputAsync(automation, pausedAt[automation.Id], actor.Name, cancellationToken);
-        }
+        return new EmergencyStopResult(resumed.Count, resumed.Select(a => new AutomationRef(a.Id, a.Name)).ToList(), await LeftPausedAsync(resumed.Select(a => a.Id).ToHashSet(), cancellationToken));
+    }
 
-        return new EmergencyStopResult(paused.Count, paused.Select(a => new AutomationRef(a.Id, a.Name)).ToList(), await LeftPausedAsync(paused.Select(a => a.Id).ToHashSet(), cancellationToken));
+    /// <summary>
+    /// Changes one automation and saves it; when someone changed it at the same moment, starts again from the fresh row.
+    /// Returns the saved automation, or null when <paramref name="change"/> found nothing to do.
+    /// </summary>
+    private async Task<Automation?> ChangeAsync(Guid id, Func<Automation, bool> change, CancellationToken cancellationToken, string? acknowledgeAlertsBy = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var automation = await db.Set<Automation>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (automation is null || !change(automation))
+            {
+                return null;
+            }
+
+            if (acknowledgeAlertsBy is not null)
+            {
+                await AcknowledgeAlertsAsync(id, acknowledgeAlertsBy, cancellationToken);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return automation;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                logger.LogInformation("Automation {Id} was changed at the same moment; trying again.", id);
+            }
+        }
+    }
+
+    private async Task ChangeStopAsync(Guid id, Action<EmergencyStop> change, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        if (await db.Set<EmergencyStop>().FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } stop)
+        {
+            change(stop);
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>The automations that are paused and not part of <paramref name="handled"/>, each with why it is paused.</summary>
@@ -400,8 +459,23 @@ public sealed class AutomationService(
     private async Task RunHeldInputAsync(Automation automation, DateTime? pausedAt, string actorName, CancellationToken cancellationToken)
     {
         var kind = kinds.Find(automation.Kind);
+        if (kind is not null)
+        {
+            try
+            {
+                kind.Resumed(KindSettings.Read(kind, automation.Settings), services);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                logger.LogWarning("Could not tell {Name}'s kind of its resume: {Message}", automation.Name, e.Message);
+            }
+        }
+
+        // Runs stopped or held by this pause (ended since it), a run still going (it may be stopping: the new one waits
+        // behind it), or files handed in meanwhile.
         var since = pausedAt ?? DateTime.MinValue;
-        var held = await db.Set<AutomationRun>().AnyAsync(r => r.AutomationId == automation.Id && r.Status == RunStatus.Stopped && r.QueuedAt >= since.AddMinutes(-1), cancellationToken)
+        var held = await db.Set<AutomationRun>().AnyAsync(r => r.AutomationId == automation.Id
+                && ((r.Status == RunStatus.Stopped && r.EndedAt >= since) || r.Status == RunStatus.Running || r.Status == RunStatus.Queued), cancellationToken)
             || (kind is not null && HasHeldInput(kind, automation));
         if (!held)
         {

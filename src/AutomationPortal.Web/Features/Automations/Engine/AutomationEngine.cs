@@ -107,7 +107,15 @@ public sealed class AutomationEngine(
 
             await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add));
             await using var store = await EngineStore.OpenAsync(database, cancellationToken);
-            step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time, stop) { RecentWindow = GuardrailMonitor.WindowOf(automation.Guardrails) };
+            // The guardrails' window starts with the outcomes since the latest resume and follows every item of the run.
+            var window = new OutcomeWindow(automation.Guardrails);
+            window.AddRange(await store.OutcomesSinceAsync(automation.Id, lane, automation.GuardrailsSince, MaxRetriesAcrossRuns, window.Capacity, cancellationToken));
+            var guarded = Automation.IsRunnable(automation.State);
+            step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time, stop)
+            {
+                Window = guarded ? window : null,
+                OnBreach = guarded ? breach => guardrails.PauseForAsync(automation.Id, breach, CancellationToken.None) : null,
+            };
 
             if (lane == Lane.Live)
             {
@@ -123,17 +131,28 @@ public sealed class AutomationEngine(
                     await step.ProcessChunkAsync(chunk, cancellationToken);
                     var perItem = Stopwatch.GetElapsedTime(started) / chunk.Count;
                     size = perItem <= TimeSpan.Zero ? ChunkSize : (int)Math.Clamp(ChunkTime / perItem, 10, ChunkSize);
-                    if (step.Stopped || await ShouldStopAsync(automation, step, store, stop, cancellationToken))
+                    if (step.Stopped)
                     {
                         break;
+                    }
+
+                    // Paused on another node: only the database knows. The next chunk then stops at its first item;
+                    // when there is none, the run simply ended with its input.
+                    if (!stop.IsRequested && await store.PausedByAsync(automation.Id, cancellationToken) is { } pausedBy)
+                    {
+                        stop.Request(pausedBy);
                     }
                 }
             }
 
             await step.FinishAsync(cancellationToken);
-            if (stop.IsRequested)
+            if (step.Stopped)
             {
                 log.Warning($"Stopped after the item it was on: the automation was {stop.Reason}. The rest of its input waits for the resume.");
+            }
+            else if (stop.IsRequested)
+            {
+                log.Info($"The automation was {stop.Reason} after the run's last item; nothing was left.");
             }
 
             // The run's own effects (such as its export file) cover what it did, stopped or not.
@@ -168,13 +187,13 @@ public sealed class AutomationEngine(
 
         var status = cancelled ? RunStatus.Cancelled
             : error is not null ? RunStatus.Failed
-            : stop.IsRequested ? RunStatus.Stopped
+            : step?.Stopped == true ? RunStatus.Stopped
             : StatusOf(counters);
         log.Info($"Finished in {watch.Elapsed.TotalSeconds:0.0} s: {counters.Read} read, {counters.Done} done, {counters.Escalated} escalated, {counters.Failed} failed, {counters.Quarantined} quarantined, {counters.Skipped} seen before.");
 
-        if (status != RunStatus.Stopped)
+        if (status != RunStatus.Stopped && step?.Window is { } outcomes)
         {
-            await guardrails.CheckAsync(automation, lane, runId, status, step?.RecentOutcomes, CancellationToken.None);
+            await guardrails.CheckAsync(automation, lane, runId, status, outcomes.Latest(), CancellationToken.None);
         }
 
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
@@ -202,25 +221,6 @@ public sealed class AutomationEngine(
         return counters.Failed == 0 ? RunStatus.Succeeded
             : counters.Done + counters.Escalated + counters.Quarantined + counters.Skipped > 0 ? RunStatus.PartiallySucceeded
             : RunStatus.Failed;
-    }
-
-    /// <summary>
-    /// Between chunks: the run stops when its automation was paused (on this node the signal is set already; on
-    /// another node only the database knows), or when its own outcomes breach a guardrail.
-    /// </summary>
-    private async Task<bool> ShouldStopAsync(Automation automation, ItemStep step, EngineStore store, RunStops.StopSignal stop, CancellationToken cancellationToken)
-    {
-        if (!stop.IsRequested && await store.PausedByAsync(automation.Id, cancellationToken) is { } pausedBy)
-        {
-            stop.Request(pausedBy);
-        }
-
-        if (!stop.IsRequested && await guardrails.CheckDuringRunAsync(automation, step.RecentOutcomes, cancellationToken) is { } breach)
-        {
-            stop.Request($"paused itself: {breach.Message}");
-        }
-
-        return stop.IsRequested;
     }
 
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];

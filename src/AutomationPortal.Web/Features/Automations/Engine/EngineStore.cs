@@ -80,6 +80,35 @@ internal sealed class EngineStore : IAsyncDisposable
         return found;
     }
 
+    /// <summary>
+    /// The latest item outcomes since <paramref name="since"/>, oldest first, at most <paramref name="count"/>: what the
+    /// guardrails judge. Items whose action is still to be retried are left out; their retry adds their next outcome.
+    /// </summary>
+    public async Task<List<WorkItemStatus>> OutcomesSinceAsync(Guid automationId, Lane lane, DateTime? since, int maxAttempts, int count, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT "Status" FROM "WorkItems"
+            WHERE "AutomationId" = $a AND "Lane" = $l AND ($since IS NULL OR "LastOutcomeAt" >= $since)
+              AND NOT ("Status" IN ('AwaitingAction', 'PostingFailed') AND "ActionAttempts" < $max)
+            ORDER BY "LastOutcomeAt" DESC LIMIT $n
+            """;
+        command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
+        command.Parameters.AddWithValue("$l", lane.ToString());
+        command.Parameters.AddWithValue("$since", BatchInserter.ToDb(since));
+        command.Parameters.AddWithValue("$max", maxAttempts);
+        command.Parameters.AddWithValue("$n", count);
+        var latest = new List<WorkItemStatus>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            latest.Add(Enum.Parse<WorkItemStatus>(reader.GetString(0)));
+        }
+
+        latest.Reverse();
+        return latest;
+    }
+
     /// <summary>Who paused the automation when it is paused (the database's word, for runs on any node); else null.</summary>
     public async Task<string?> PausedByAsync(Guid automationId, CancellationToken cancellationToken)
     {
@@ -178,7 +207,7 @@ internal sealed class EngineStore : IAsyncDisposable
     {
         await using var command = _connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE \"AutomationRuns\" SET \"ItemsRead\" = $r, \"ItemsDone\" = $d, \"ItemsEscalated\" = $e, \"ItemsFailed\" = $f, \"ItemsSkipped\" = $s WHERE \"Id\" = $id";
+        command.CommandText = "UPDATE \"AutomationRuns\" SET \"ItemsRead\" = $r, \"ItemsDone\" = $d, \"ItemsEscalated\" = $e, \"ItemsFailed\" = $f, \"ItemsQuarantined\" = $q, \"ItemsRetried\" = $t, \"ItemsSkipped\" = $s WHERE \"Id\" = $id";
         command.Parameters.AddWithValue("$r", counters.Read);
         command.Parameters.AddWithValue("$d", counters.Done);
         command.Parameters.AddWithValue("$e", counters.Escalated);

@@ -33,16 +33,10 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, RunStops stops
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(latestItems);
         ArgumentNullException.ThrowIfNull(latestRuns);
-        if (Share(latestItems, limits.FailureRateWindow, s => s is WorkItemStatus.PostingFailed) is var (failed, count, rate) && rate > limits.MaxFailureRate)
+        if (ItemBreach(limits, Share(latestItems, limits.FailureRateWindow, s => s is WorkItemStatus.PostingFailed),
+                Share(latestItems, limits.QuarantineRateWindow, s => s is WorkItemStatus.Quarantined)) is { } breach)
         {
-            return new GuardrailBreach("auto-paused:failure-rate",
-                $"the actions of {failed} of the last {count} items failed ({rate:P0}), above the limit of {limits.MaxFailureRate:P0}.");
-        }
-
-        if (Share(latestItems, limits.QuarantineRateWindow, s => s is WorkItemStatus.Quarantined) is var (quarantined, seen, share) && share > limits.MaxQuarantineRate)
-        {
-            return new GuardrailBreach("auto-paused:quarantine-rate",
-                $"{quarantined} of the last {seen} items could not be read and were quarantined ({share:P0}), above the limit of {limits.MaxQuarantineRate:P0}. Check what sends them.");
+            return breach;
         }
 
         if (limits.MaxConsecutiveFailedRuns > 0 && latestRuns.Count >= limits.MaxConsecutiveFailedRuns
@@ -54,33 +48,38 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, RunStops stops
         return null;
     }
 
-    /// <summary>How many of the latest <paramref name="window"/> outcomes match, of how many, and the share; a window not yet full has share 0.</summary>
-    private static (int Matching, int Count, decimal Share) Share(IReadOnlyList<WorkItemStatus> latest, int window, Func<WorkItemStatus, bool> matches)
+    /// <summary>How many of the latest <paramref name="window"/> outcomes match, of how many; null while the window is not full.</summary>
+    private static (int Matching, int Count)? Share(IReadOnlyList<WorkItemStatus> latest, int window, Func<WorkItemStatus, bool> matches) =>
+        window <= 0 || latest.Count < window ? null : (latest.Take(window).Count(matches), window);
+
+    /// <summary>
+    /// The item limits on counts over full windows: failed actions over the failure-rate window, quarantined items
+    /// over the quarantine-rate window. The one place their texts are written.
+    /// </summary>
+    public static GuardrailBreach? ItemBreach(Guardrails limits, (int Matching, int Count)? failed, (int Matching, int Count)? quarantined)
     {
-        if (window <= 0 || latest.Count < window)
+        ArgumentNullException.ThrowIfNull(limits);
+        if (failed is { Count: > 0 } f && (decimal)f.Matching / f.Count is var rate && rate > limits.MaxFailureRate)
         {
-            return (0, 0, 0m);
+            return new GuardrailBreach("auto-paused:failure-rate",
+                $"the actions of {f.Matching} of the last {f.Count} items failed ({rate:P0}), above the limit of {limits.MaxFailureRate:P0}.");
         }
 
-        var matching = latest.Take(window).Count(matches);
-        return (matching, window, (decimal)matching / window);
+        if (quarantined is { Count: > 0 } q && (decimal)q.Matching / q.Count is var share && share > limits.MaxQuarantineRate)
+        {
+            return new GuardrailBreach("auto-paused:quarantine-rate",
+                $"{q.Matching} of the last {q.Count} items could not be read and were quarantined ({share:P0}), above the limit of {limits.MaxQuarantineRate:P0}. Check what sends them.");
+        }
+
+        return null;
     }
 
     /// <summary>
-    /// Between chunks of a going run: checks the item limits on the run's own latest outcomes when they fill the
-    /// windows (no query). Returns the breach after pausing the automation, so the run stops.
+    /// Pauses the automation for a breach a going run found (its own outcomes crossed an item limit); the run stops after
+    /// the item that breached it. False when the automation was not running any more.
     /// </summary>
-    public async Task<GuardrailBreach?> CheckDuringRunAsync(Automation snapshot, IReadOnlyList<WorkItemStatus>? latestItems, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        if (!Automation.IsRunnable(snapshot.State) || latestItems is null || latestItems.Count < WindowOf(snapshot.Guardrails))
-        {
-            return null;
-        }
-
-        var breach = Evaluate(snapshot.Guardrails, latestItems, []);
-        return breach is not null && await AutoPauseAsync(snapshot.Id, breach, cancellationToken) ? breach : null;
-    }
+    public Task<bool> PauseForAsync(Guid automationId, GuardrailBreach breach, CancellationToken cancellationToken) =>
+        AutoPauseAsync(automationId, breach, cancellationToken);
 
     /// <summary>
     /// Checks the limits with the run that is finishing counted as <paramref name="finishing"/>, before its final
@@ -100,11 +99,10 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, RunStops stops
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
 
-        // The run's own latest outcomes when it handled a whole window; otherwise the stored outcomes since the resume.
-        var window = WindowOf(limits);
-        var items = latestItems is { } latest && latest.Count >= window ? latest : await db.Set<WorkItem>().AsNoTracking()
+        // The run's window (the stored outcomes since the resume, then the run's own); the store's when there is none.
+        var items = latestItems ?? await db.Set<WorkItem>().AsNoTracking()
             .Where(w => w.AutomationId == automationId && w.Lane == lane && (since == null || w.LastOutcomeAt >= since))
-            .OrderByDescending(w => w.LastOutcomeAt).Take(window).Select(w => w.Status).ToListAsync(cancellationToken);
+            .OrderByDescending(w => w.LastOutcomeAt).Take(WindowOf(limits)).Select(w => w.Status).ToListAsync(cancellationToken);
 
         // Failed runs in a row can only reach the limit with this run failing.
         List<RunStatus> runs = [];
@@ -124,6 +122,22 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, RunStops stops
     }
 
     private async Task<bool> AutoPauseAsync(Guid automationId, GuardrailBreach breach, CancellationToken cancellationToken)
+    {
+        // A person may change the automation at the same moment: try again on the fresh row, so the pause is never lost.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryAutoPauseAsync(automationId, breach, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                logger.LogInformation("Automation {Id} changed while it was being auto-paused; trying again.", automationId);
+            }
+        }
+    }
+
+    private async Task<bool> TryAutoPauseAsync(Guid automationId, GuardrailBreach breach, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("guardrails");

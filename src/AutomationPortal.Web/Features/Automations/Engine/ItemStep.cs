@@ -20,26 +20,29 @@ internal sealed class ItemStep(
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800)];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly Queue<WorkItemStatus> _recent = new();
     private readonly string _keyPrefix = $"{automationId:N}:";
 
-    /// <summary>How many of the latest item outcomes to remember for the guardrails (their failure-rate window).</summary>
-    public int RecentWindow { get; init; }
+    /// <summary>
+    /// The automation's latest outcomes since its resume, fed as each item is decided; null when no guardrails apply
+    /// (an Admin's test of a Draft).
+    /// </summary>
+    public OutcomeWindow? Window { get; init; }
 
-    /// <summary>The outcomes of the latest items this run handled, newest first, when the run handled a full window.</summary>
-    public IReadOnlyList<WorkItemStatus>? RecentOutcomes => RecentWindow > 0 && _recent.Count >= RecentWindow ? _recent.Reverse().ToList() : null;
+    /// <summary>Called when the outcomes cross a limit: it pauses the automation; the run then stops after this item.</summary>
+    public Func<GuardrailBreach, Task>? OnBreach { get; init; }
 
-    private void Remember(WorkItemStatus status)
+    private async Task RememberAsync(WorkItemStatus status)
     {
-        if (RecentWindow <= 0)
+        if (Window is null)
         {
             return;
         }
 
-        _recent.Enqueue(status);
-        if (_recent.Count > RecentWindow)
+        Window.Add(status);
+        if (!stop.IsRequested && OnBreach is not null && Window.Breach() is { } breach)
         {
-            _recent.Dequeue();
+            stop.Request($"paused itself: {breach.Message}");
+            await OnBreach(breach);
         }
     }
 
@@ -76,6 +79,7 @@ internal sealed class ItemStep(
             {
                 Quarantine(batch, row, "not-a-file", refusal, started);
                 acknowledgements.Add((item, SourceOutcome.Quarantined, refusal, row.Id));
+                await RememberAsync(row.Status);
                 continue;
             }
 
@@ -89,6 +93,7 @@ internal sealed class ItemStep(
                 var code = e is ItemRejectedException rejected ? rejected.ReasonCode : "unreadable";
                 Quarantine(batch, row, code, e.Message, started);
                 acknowledgements.Add((item, SourceOutcome.Quarantined, e.Message, row.Id));
+                await RememberAsync(row.Status);
                 continue;
             }
 
@@ -103,6 +108,7 @@ internal sealed class ItemStep(
             {
                 Quarantine(batch, row, "decide-failed", $"The decision could not be made: {e.Message}", started);
                 acknowledgements.Add((item, SourceOutcome.Quarantined, e.Message, row.Id));
+                await RememberAsync(row.Status);
                 continue;
             }
 
@@ -143,11 +149,7 @@ internal sealed class ItemStep(
             row.ProcessingMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             batch.Items.Add(row);
             acknowledgements.Add((item, SourceOutcome.Processed, null, row.Id));
-        }
-
-        foreach (var row in batch.Items)
-        {
-            Remember(row.Status);
+            await RememberAsync(row.Status);
         }
 
         // The previous chunk's files were being moved meanwhile; where they are now is stored with this chunk.
@@ -223,7 +225,7 @@ internal sealed class ItemStep(
             var outcome = await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
             counters.Retried++;
             await store.CompleteRetryAsync(automationId, runId, item.Id, outcome, Now, cancellationToken);
-            Remember(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed);
+            await RememberAsync(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed);
             if (outcome.Error is null)
             {
                 counters.Done++;

@@ -37,6 +37,14 @@ public interface IAutomationKind
     /// the portal then runs it as soon as it is resumed instead of at its next scheduled fire.
     /// </summary>
     bool HasHeldInput(object settings, string dataFolder) => false;
+
+    /// <summary>
+    /// A person resumed an automation of this kind: the resume is the acknowledgement, so what the kind keeps of earlier
+    /// faults (such as an open circuit breaker) is forgotten and the next action is tried at once.
+    /// </summary>
+    void Resumed(object settings, IServiceProvider services)
+    {
+    }
 }
 
 /// <summary>A folder an automation reads or writes, for people: what it is for and where it is.</summary>

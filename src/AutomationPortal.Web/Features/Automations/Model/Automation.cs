@@ -202,7 +202,8 @@ internal sealed class AutomationConfiguration : IEntityTypeConfiguration<Automat
             g.Property(x => x.QuarantineRateWindow).HasColumnName("QuarantineRateWindow");
         });
         builder.Property(a => a.PausedBy).HasMaxLength(256);
-        builder.HasOne<EmergencyStop>().WithMany().HasForeignKey(a => a.EmergencyStopId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key: adding one would rebuild the Automations table on SQLite; stops are never deleted anyway.
+        builder.HasIndex(a => a.EmergencyStopId);
         builder.HasIndex(a => a.Name).IsUnique();
     }
 }

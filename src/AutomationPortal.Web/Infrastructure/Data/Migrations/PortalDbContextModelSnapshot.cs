@@ -934,11 +934,6 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
             modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.Automation", b =>
                 {
-                    b.HasOne("AutomationPortal.Web.Features.Automations.Model.EmergencyStop", null)
-                        .WithMany()
-                        .HasForeignKey("EmergencyStopId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
                     b.OwnsOne("AutomationPortal.Web.Features.Automations.Model.Guardrails", "Guardrails", b1 =>
                         {
                             b1.Property<Guid>("AutomationId")

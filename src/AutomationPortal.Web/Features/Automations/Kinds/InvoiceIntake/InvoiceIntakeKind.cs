@@ -91,10 +91,27 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         return [new("Inbox", folder.Inbox), new("Archive", folder.Archive), new("Quarantine", folder.Quarantine), new("Outbox", outbox), new("Uploads", uploads)];
     }
 
+    /// <summary>
+    /// Files handed in while the automation could not decide them (paused, or a Draft for anyone but an Admin) wait
+    /// here, inside the uploads folder, for the first run that may act: an Admin's test run of a Draft leaves them.
+    /// </summary>
+    public const string HeldFolder = "held";
+
+    public static string HeldFolderOf(string uploads) => Path.Combine(uploads, HeldFolder);
+
     public bool HasHeldInput(object settings, string dataFolder)
     {
         var uploads = Folders((InvoiceIntakeSettings)settings, dataFolder).Uploads;
-        return Directory.Exists(uploads) && Directory.EnumerateFiles(uploads).Any();
+        return new[] { uploads, HeldFolderOf(uploads) }.Any(folder => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
+    }
+
+    public void Resumed(object settings, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (((InvoiceIntakeSettings)settings).WebhookUrl is { Length: > 0 } url)
+        {
+            services.GetRequiredService<WebhookPoster>().Reset(url);
+        }
     }
 
     /// <summary>The folders of an automation's settings, resolved against the data folder.</summary>
@@ -205,8 +222,11 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             // Uploads are written whole under a temporary name and renamed: complete the moment they appear. Files
             // are read and their invoices parsed and verified ahead, on the other cores, while the engine checks
             // and stores the ones before them; they come out in order.
+            // Held files (handed in while the automation could not act) first, then uploads, then the watched inbox.
+            // An Admin's test run of a Draft leaves held files to the first run that may act on them.
             var uploads = new InboxFolder(_folders.Uploads, _folders.Folder.Archive, _folders.Folder.Quarantine);
-            var files = uploads.Settled(TimeSpan.Zero, Waiting).Select(f => (File: f, HandedIn: true))
+            var held = context.Mode == RunMode.Test ? [] : new InboxFolder(HeldFolderOf(_folders.Uploads), _folders.Folder.Archive, _folders.Folder.Quarantine).Settled(TimeSpan.Zero, Waiting);
+            var files = held.Concat(uploads.Settled(TimeSpan.Zero, Waiting)).Select(f => (File: f, HandedIn: true))
                 .Concat(_folders.Folder.Settled(TimeSpan.FromSeconds(2), Waiting).Select(f => (File: f, HandedIn: false)));
             var ahead = Channel.CreateBounded<Task<ReadAhead?>>(new BoundedChannelOptions(ReadAheadFiles) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

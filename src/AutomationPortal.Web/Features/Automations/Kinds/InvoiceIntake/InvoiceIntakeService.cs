@@ -66,6 +66,9 @@ public sealed class InvoiceIntakeService(
             throw AutomationValidationException.For("automation", $"{automation.Name} cannot take files now: its uploads folder {uploads} cannot be used, as {problem}");
         }
 
+        // Files that cannot be decided now (paused, or a Draft given work by anyone but an Admin) wait in the held folder.
+        var target = HeldBecause(automation, actor) is null ? uploads : InvoiceIntakeKind.HeldFolderOf(uploads);
+        Directory.CreateDirectory(target);
         var staging = Path.Combine(uploads, ".incoming");
         Directory.CreateDirectory(staging);
         RemoveAbandonedParts(staging);
@@ -99,7 +102,7 @@ public sealed class InvoiceIntakeService(
                 }
 
                 File.SetLastWriteTimeUtc(temp, stamp.AddMilliseconds(i));
-                File.Move(temp, InboxFolder.FreeName(Path.Combine(uploads, name)));
+                File.Move(temp, InboxFolder.FreeName(Path.Combine(target, name)));
                 saved.Add((i, key));
             }
             catch (IOException e)
@@ -114,7 +117,9 @@ public sealed class InvoiceIntakeService(
         }
 
         // Paused decides nothing; nor does a Draft but for an Admin's test. The files are kept and wait for the resume.
-        if (HeldBecause(automation, actor) is { } held)
+        // The state is read again now the files are stored: a resume while they arrived lets them be decided at once.
+        var current = await db.Set<Automation>().AsNoTracking().FirstAsync(a => a.Id == automation.Id, cancellationToken);
+        if (HeldBecause(current, actor) is { } held)
         {
             foreach (var (index, _) in saved)
             {

@@ -43,6 +43,12 @@ public sealed class WebhookPoster(IHttpClientFactory clients, IOptions<WebhookOp
     public const string ClientName = "webhooks";
     private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Forgets what the circuit breaker knows of an endpoint: after a person resumed the automation that posts to it,
+    /// the next post is tried at once instead of failing unsent for the rest of the break.
+    /// </summary>
+    public void Reset(string url) => _pipelines.TryRemove(url, out _);
+
     /// <summary>Posts and returns the HTTP status; throws <see cref="WebhookFailedException"/> when it did not succeed.</summary>
     public async Task<int> PostAsync(string url, string idempotencyKey, byte[] json, CancellationToken cancellationToken)
     {

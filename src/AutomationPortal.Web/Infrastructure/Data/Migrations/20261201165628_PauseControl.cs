@@ -110,23 +110,11 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                 name: "IX_EmergencyStops_ResumedAt",
                 table: "EmergencyStops",
                 column: "ResumedAt");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Automations_EmergencyStops_EmergencyStopId",
-                table: "Automations",
-                column: "EmergencyStopId",
-                principalTable: "EmergencyStops",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_Automations_EmergencyStops_EmergencyStopId",
-                table: "Automations");
-
             migrationBuilder.DropTable(
                 name: "EmergencyStops");
 

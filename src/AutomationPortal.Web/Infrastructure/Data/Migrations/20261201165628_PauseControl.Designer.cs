@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261201164047_PauseControlHistory")]
-    partial class PauseControlHistory
+    [Migration("20261201165628_PauseControl")]
+    partial class PauseControl
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -937,11 +937,6 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
             modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.Automation", b =>
                 {
-                    b.HasOne("AutomationPortal.Web.Features.Automations.Model.EmergencyStop", null)
-                        .WithMany()
-                        .HasForeignKey("EmergencyStopId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
                     b.OwnsOne("AutomationPortal.Web.Features.Automations.Model.Guardrails", "Guardrails", b1 =>
                         {
                             b1.Property<Guid>("AutomationId")

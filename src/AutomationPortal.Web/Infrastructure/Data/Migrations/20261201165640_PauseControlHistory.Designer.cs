@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261201164034_PauseControl")]
-    partial class PauseControl
+    [Migration("20261201165640_PauseControlHistory")]
+    partial class PauseControlHistory
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -937,11 +937,6 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
             modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.Automation", b =>
                 {
-                    b.HasOne("AutomationPortal.Web.Features.Automations.Model.EmergencyStop", null)
-                        .WithMany()
-                        .HasForeignKey("EmergencyStopId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
                     b.OwnsOne("AutomationPortal.Web.Features.Automations.Model.Guardrails", "Guardrails", b1 =>
                         {
                             b1.Property<Guid>("AutomationId")

@@ -45,6 +45,25 @@ public sealed class InvoiceViewTests : PortalComponentTest
     }
 
     [Fact]
+    public void ALongInvoiceShowsItsLinesAPageAtATimeWithShowMore()
+    {
+        var sample = InvoiceSamples.Create(9);
+        var invoice = sample with { Lines = Enumerable.Range(1, 450).Select(i => sample.Lines[0] with { Id = $"L{i}" }).ToList() };
+        var document = new InvoiceDocument("long.csv", 90_000, invoice, invoice.Supplier.Identity, invoice.Totals.Payable, InvoiceHistory.ContentKey(invoice), [], []);
+
+        var view = Render<InvoiceView>(p => p.Add(v => v.Document, document));
+
+        Assert.Equal(InvoiceView.LinesPerPage, view.FindAll("[data-testid=invoice-lines] tbody tr").Count);
+        Assert.Contains("Lines 1 to 200 of 450", view.Find("[data-testid=lines-shown]").TextContent, StringComparison.Ordinal);
+        view.Find("[data-testid=show-more-lines]").Click();
+        Assert.Equal(400, view.FindAll("[data-testid=invoice-lines] tbody tr").Count);
+        Assert.Contains("Show 50 more", view.Find("[data-testid=show-more-lines]").TextContent, StringComparison.Ordinal);
+        view.Find("[data-testid=show-more-lines]").Click();
+        Assert.Equal(450, view.FindAll("[data-testid=invoice-lines] tbody tr").Count);
+        Assert.Empty(view.FindAll("[data-testid=show-more-lines]"));
+    }
+
+    [Fact]
     public void AnEscalatedInvoiceStatesTheThresholdAndWhetherTheOriginalOfItsDuplicateWasPosted()
     {
         var invoice = InvoiceSamples.Create(4);

@@ -132,6 +132,58 @@ public sealed class HostileInputTests
         Assert.Contains("'12,50' is not an amount", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void XmlNestedFarDeeperThanAnyInvoiceIsRefusedAtTheLimit()
+    {
+        var depth = 100_000;
+        var xml = new StringBuilder($"<Invoice xmlns=\"{Ubl}\">");
+        xml.Insert(xml.Length, "<a>", depth).Insert(xml.Length, "</a>", depth).Append("</Invoice>");
+
+        var error = Assert.Throws<InvoiceReadException>(() => Read(xml.ToString()));
+
+        Assert.Equal("too-deep", error.Code);
+        Assert.Contains($"more than {InvoiceReaderOptions.MaxXmlDepth} deep", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void XmlNestedToTheLimitIsStillRead()
+    {
+        var xml = $"<Invoice xmlns=\"{Ubl}\"><cbc:ID xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">N-1</cbc:ID>"
+            + string.Concat(Enumerable.Repeat("<x>", InvoiceReaderOptions.MaxXmlDepth - 1)) + string.Concat(Enumerable.Repeat("</x>", InvoiceReaderOptions.MaxXmlDepth - 1)) + "</Invoice>";
+
+        Assert.Equal("N-1", Read(xml).Number);
+    }
+
+    [Theory]
+    [InlineData(InvoiceFormat.Csv)]
+    [InlineData(InvoiceFormat.Ubl)]
+    [InlineData(InvoiceFormat.Cii)]
+    [InlineData(InvoiceFormat.Json)]
+    public void AnInvoiceWithMoreLinesThanTheLimitIsRefusedInEveryFormat(InvoiceFormat format)
+    {
+        var sample = InvoiceSamples.Create(1);
+        var lines = Enumerable.Range(1, 101).Select(i => sample.Lines[0] with { Id = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
+        var content = InvoiceWriter.Write(sample with { Lines = lines }, format);
+
+        var error = Assert.Throws<InvoiceReadException>(() => InvoiceReader.Read(new MemoryStream(content), new InvoiceReaderOptions { MaxLines = 100 }));
+        var read = InvoiceReader.Read(new MemoryStream(content), new InvoiceReaderOptions { MaxLines = 101 });
+
+        Assert.Equal("too-many-lines", error.Code);
+        Assert.Contains("more than 100 lines", error.Message, StringComparison.Ordinal);
+        Assert.Equal(101, read.Lines.Count);
+    }
+
+    [Fact]
+    public void ACsvCellLeftOpenOverManyLinesIsRefusedInLinearTime()
+    {
+        var csv = new StringBuilder("number,payable,lineNetAmount\nN-1,1.00,\"open");
+        csv.Insert(csv.Length, "\nmore text", 200_000);
+
+        var error = Assert.Throws<InvoiceReadException>(() => Read(csv.ToString()));
+
+        Assert.Contains("not closed", error.Message, StringComparison.Ordinal);
+    }
+
     private static Invoice Read(string content) => InvoiceReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(content)));
 
     private sealed class UnseekableStream(byte[] content) : MemoryStream(content)

@@ -84,7 +84,7 @@ internal sealed class CiiHandler(InvoiceBuilder invoice) : XmlInvoiceHandler(inv
         switch (path)
         {
             case Line:
-                Invoice.Lines.Add(new InvoiceLine(_lineText.GetValueOrDefault("id"), _line.GetValueOrDefault("quantity"), _lineText.GetValueOrDefault("unit"),
+                Invoice.AddLine(new InvoiceLine(_lineText.GetValueOrDefault("id"), _line.GetValueOrDefault("quantity"), _lineText.GetValueOrDefault("unit"),
                     _line.GetValueOrDefault("price"), _line.GetValueOrDefault("net"), _lineText.GetValueOrDefault("category"), _line.GetValueOrDefault("rate")));
                 break;
             case Tax:

@@ -28,7 +28,7 @@ internal static class CsvInvoiceFormat
         return header.Contains("NUMBER", StringComparison.Ordinal) && header.Contains("PAYABLE", StringComparison.Ordinal);
     }
 
-    public static Invoice Read(Stream stream)
+    public static Invoice Read(Stream stream, int maxLines = InvoiceReaderOptions.DefaultMaxLines)
     {
         using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         var headerLine = reader.ReadLine() ?? throw new InvoiceReadException("empty", "The CSV file is empty.");
@@ -60,12 +60,21 @@ internal static class CsvInvoiceFormat
         while ((line = reader.ReadLine()) is not null)
         {
             lineNumber++;
-            // A quoted cell may span lines.
-            while (Unbalanced(line))
+
+            // A quoted cell may span lines; each piece is counted once, so a cell left open costs linear time.
+            if (Unbalanced(line))
             {
-                var more = reader.ReadLine() ?? throw new InvoiceReadException("unreadable", "A quoted cell is not closed before the end of the file.", lineNumber, line.Length + 1);
-                line += "\n" + more;
-                lineNumber++;
+                var spanning = new StringBuilder(line);
+                var open = true;
+                while (open)
+                {
+                    var more = reader.ReadLine() ?? throw new InvoiceReadException("unreadable", "A quoted cell is not closed before the end of the file.", lineNumber, spanning.Length + 1);
+                    spanning.Append('\n').Append(more);
+                    lineNumber++;
+                    open ^= Unbalanced(more);
+                }
+
+                line = spanning.ToString();
             }
 
             if (line.Trim().Length == 0)
@@ -80,6 +89,10 @@ internal static class CsvInvoiceFormat
             }
 
             rows.Add((lineNumber, cells));
+            if (rows.Count > maxLines)
+            {
+                throw InvoiceLimits.TooManyLines(maxLines);
+            }
         }
 
         if (rows.Count == 0)

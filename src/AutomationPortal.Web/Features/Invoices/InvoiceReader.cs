@@ -8,6 +8,14 @@ public sealed class InvoiceReaderOptions
 {
     /// <summary>Files above this size are refused before they are read.</summary>
     public long MaxBytes { get; init; } = 20 * 1024 * 1024;
+
+    /// <summary>Invoices with more lines than this are refused while they are read (no page or answer then grows with them).</summary>
+    public int MaxLines { get; init; } = DefaultMaxLines;
+
+    public const int DefaultMaxLines = 10_000;
+
+    /// <summary>XML nested deeper than this is refused at once: no real invoice comes near it (UBL and CII stay under 12).</summary>
+    public const int MaxXmlDepth = 64;
 }
 
 /// <summary>
@@ -39,9 +47,9 @@ public static class InvoiceReader
             return FirstSignificantByte(head.AsSpan(0, length)) switch
             {
                 -1 => throw new InvoiceReadException("empty", "The file is empty."),
-                '<' => ReadXml(stream),
-                '{' => JsonInvoiceFormat.Read(stream),
-                _ when CsvInvoiceFormat.LooksLikeCsv(head.AsSpan(0, length)) => CsvInvoiceFormat.Read(stream),
+                '<' => ReadXml(stream, options.MaxLines),
+                '{' => InvoiceLimits.CheckLines(JsonInvoiceFormat.Read(stream), options.MaxLines),
+                _ when CsvInvoiceFormat.LooksLikeCsv(head.AsSpan(0, length)) => CsvInvoiceFormat.Read(stream, options.MaxLines),
                 _ => throw new InvoiceReadException("unknown-format", NotAnInvoice(head.AsSpan(0, length))),
             };
         }
@@ -99,7 +107,7 @@ public static class InvoiceReader
         return -1;
     }
 
-    private static Invoice ReadXml(Stream stream)
+    private static Invoice ReadXml(Stream stream, int maxLines)
     {
         var settings = new XmlReaderSettings
         {
@@ -113,7 +121,7 @@ public static class InvoiceReader
         };
         using var reader = XmlReader.Create(stream, settings);
         reader.MoveToContent();
-        var builder = new InvoiceBuilder();
+        var builder = new InvoiceBuilder { MaxLines = maxLines };
         XmlInvoiceHandler handler = (reader.LocalName, reader.NamespaceURI) switch
         {
             ("Invoice", UblInvoiceNamespace) => new UblHandler(builder, creditNote: false),
@@ -125,10 +133,13 @@ public static class InvoiceReader
         return builder.Build(handler.Format);
     }
 
-    /// <summary>Walks the document once; the handler sees paths (below the root) of elements and their text.</summary>
+    /// <summary>
+    /// Walks the document once; the handler sees paths (below the root) of elements and their text. Each element's
+    /// path is built once from its parent's, and nesting is capped, so reading is linear in the input.
+    /// </summary>
     private static void Walk(XmlReader reader, XmlInvoiceHandler handler)
     {
-        var path = new List<string>(16);
+        var paths = new List<string>(16);
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         var rootDepth = reader.Depth;
         reader.Read();
@@ -137,7 +148,15 @@ public static class InvoiceReader
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element:
-                    path.Add(reader.LocalName);
+                    if (paths.Count >= InvoiceReaderOptions.MaxXmlDepth)
+                    {
+                        var info = (IXmlLineInfo)reader;
+                        throw new InvoiceReadException("too-deep",
+                            $"The XML nests elements more than {InvoiceReaderOptions.MaxXmlDepth} deep; no e-invoice does, so it was not read further.", info.LineNumber, info.LinePosition);
+                    }
+
+                    var joined = paths.Count == 0 ? reader.LocalName : string.Concat(paths[^1], "/", reader.LocalName);
+                    paths.Add(joined);
                     attributes.Clear();
                     if (reader.HasAttributes)
                     {
@@ -149,11 +168,10 @@ public static class InvoiceReader
                         reader.MoveToElement();
                     }
 
-                    var joined = string.Join('/', path);
                     if (handler.IsBinary(joined))
                     {
                         handler.Binary(joined, attributes, MeasureBase64(reader));
-                        path.RemoveAt(path.Count - 1);
+                        paths.RemoveAt(paths.Count - 1);
                         reader.Read();
                         continue;
                     }
@@ -162,16 +180,16 @@ public static class InvoiceReader
                     if (reader.IsEmptyElement)
                     {
                         handler.End(joined);
-                        path.RemoveAt(path.Count - 1);
+                        paths.RemoveAt(paths.Count - 1);
                     }
 
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA:
-                    handler.Text(string.Join('/', path), attributes, reader.Value.Trim());
+                    handler.Text(paths.Count == 0 ? "" : paths[^1], attributes, reader.Value.Trim());
                     break;
                 case XmlNodeType.EndElement when reader.Depth > rootDepth:
-                    handler.End(string.Join('/', path));
-                    path.RemoveAt(path.Count - 1);
+                    handler.End(paths[^1]);
+                    paths.RemoveAt(paths.Count - 1);
                     break;
             }
 
@@ -302,4 +320,14 @@ public static class InvoiceReader
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+}
+
+/// <summary>The size limits every format shares.</summary>
+internal static class InvoiceLimits
+{
+    public static InvoiceReadException TooManyLines(int maxLines) =>
+        new("too-many-lines", $"The invoice has more than {maxLines:N0} lines, the most this automation reads (maxLines); it was not read. Split it, or raise maxLines in the automation's settings.");
+
+    public static Invoice CheckLines(Invoice invoice, int maxLines) =>
+        invoice.Lines.Count > maxLines ? throw TooManyLines(maxLines) : invoice;
 }

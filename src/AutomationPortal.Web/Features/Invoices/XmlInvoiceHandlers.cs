@@ -21,6 +21,19 @@ internal sealed class InvoiceBuilder
 
     public List<InvoiceLine> Lines { get; } = [];
 
+    /// <summary>The most lines read; one more refuses the document while it is read.</summary>
+    public int MaxLines { get; init; } = InvoiceReaderOptions.DefaultMaxLines;
+
+    public void AddLine(InvoiceLine line)
+    {
+        if (Lines.Count >= MaxLines)
+        {
+            throw InvoiceLimits.TooManyLines(MaxLines);
+        }
+
+        Lines.Add(line);
+    }
+
     public List<InvoiceAllowanceCharge> AllowancesCharges { get; } = [];
 
     public List<InvoiceVatBreakdown> VatBreakdown { get; } = [];
@@ -230,7 +243,7 @@ internal sealed class UblHandler(InvoiceBuilder invoice, bool creditNote) : XmlI
     {
         if (path == _line && _current is { } line)
         {
-            Invoice.Lines.Add(new InvoiceLine(line.Id, line.Quantity, line.Unit, line.Price, line.Net, line.Category, line.Rate));
+            Invoice.AddLine(new InvoiceLine(line.Id, line.Quantity, line.Unit, line.Price, line.Net, line.Category, line.Rate));
             _current = null;
         }
         else if (path == "AllowanceCharge" && _allowance is { } a)

@@ -313,7 +313,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
                 using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var bytes)
                     ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false)
                     : new MemoryStream(content.ToArray(), writable: false);
-                var invoice = InvoiceReader.Read(stream, new InvoiceReaderOptions { MaxBytes = _settings.MaxFileBytes });
+                var invoice = InvoiceReader.Read(stream, new InvoiceReaderOptions { MaxBytes = _settings.MaxFileBytes, MaxLines = _settings.MaxLines });
                 return new ReadAhead(null, name, length, invoice, InvoiceVerifier.Verify(invoice), invoice.Supplier.Identity, InvoiceHistory.ContentKey(invoice), null);
             }
             catch (InvoiceReadException e)

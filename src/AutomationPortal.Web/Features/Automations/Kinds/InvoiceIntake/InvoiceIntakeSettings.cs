@@ -38,6 +38,10 @@ public sealed class InvoiceIntakeSettings
     [Range(3, 1000)]
     public int UnusualHistory { get; set; } = 10;
 
+    /// <summary>Invoices with more lines than this are quarantined with the reason (too-many-lines) while they are read.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxLines { get; set; } = Invoices.InvoiceReaderOptions.DefaultMaxLines;
+
     /// <summary>Files larger than this are quarantined unread.</summary>
     [Range(1L, 104_857_600L)]
     public long MaxFileBytes { get; set; } = 20 * 1024 * 1024;

@@ -48,6 +48,7 @@ public static class PortalSetup
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddProblemDetails();
+        services.AddExceptionHandler<PortalExceptionHandler>();
         services.AddOpenApi();
 
         services.AddHealthChecks()

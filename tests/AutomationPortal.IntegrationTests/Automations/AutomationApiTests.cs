@@ -74,8 +74,54 @@ public sealed class AutomationApiTests(PortalFixture portal) : IClassFixture<Por
         using var stale = await api.Client.PutAsJsonAsync(new Uri($"/api/automations/{id}", UriKind.Relative), new { name = "renamed", version });
 
         Assert.Equal(2, changed.GetProperty("settingsVersion").GetInt32());
-        Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Contains("changed by someone else", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AChangeWithoutTheVersionItWasMadeOnIsRefusedNamingTheField()
+    {
+        var api = AutomationApi.For(portal);
+        var id = (await api.CreateAsync("unversioned")).GetProperty("id").GetGuid();
+
+        using var put = await api.Client.PutAsJsonAsync(new Uri($"/api/automations/{id}", UriKind.Relative), new { name = "renamed" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.True((await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("version", out _));
+        Assert.Equal("unversioned", (await api.GetAsync(id)).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task ConcurrentChangesAnswerOkOrConflictWithProblemDetailsNeverAServerError()
+    {
+        var api = AutomationApi.For(portal);
+        var created = await api.CreateAsync("contended");
+        var id = created.GetProperty("id").GetGuid();
+        var version = created.GetProperty("version").GetInt64();
+
+        var puts = Enumerable.Range(0, 10).Select(async i =>
+        {
+            using var put = await api.Client.PutAsJsonAsync(new Uri($"/api/automations/{id}", UriKind.Relative), new { guardrails = new { failureRateWindow = 30 + i }, version });
+            return (put.StatusCode, put.Content.Headers.ContentType?.MediaType, Body: await put.Content.ReadAsStringAsync());
+        });
+        var toggles = Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var call = await api.Client.PostAsync(new Uri($"/api/automations/{id}/{(i % 2 == 0 ? "pause" : "resume")}", UriKind.Relative), null);
+            return (call.StatusCode, call.Content.Headers.ContentType?.MediaType, Body: await call.Content.ReadAsStringAsync());
+        });
+        // Ten edits of the same version: one wins, the rest are told why. Then pause and resume, twenty at once: each
+        // is an intent, not an edit of something read, so each simply holds.
+        var edits = await Task.WhenAll(puts);
+        var switches = await Task.WhenAll(toggles);
+
+        Assert.Single(edits, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(edits.Where(a => a.StatusCode != HttpStatusCode.OK), a =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, a.StatusCode);
+            Assert.Equal("application/problem+json", a.MediaType);
+            Assert.Contains("changed by someone else", a.Body, StringComparison.Ordinal);
+        });
+        Assert.All(switches, a => Assert.True(a.StatusCode == HttpStatusCode.OK, $"{(int)a.StatusCode} {a.Body}"));
     }
 
     [Fact]

@@ -254,6 +254,11 @@ public sealed class AutomationService(
         ArgumentNullException.ThrowIfNull(request);
         var actor = await currentActor.GetAsync();
         actor.RequireAdmin("change automations");
+        if (request.Version is null)
+        {
+            throw AutomationValidationException.For("version", "Give the version you read (from GET /api/automations/{id}), so a change made meanwhile by someone else is not overwritten.");
+        }
+
         var automation = await LoadAsync(id, request.Version, cancellationToken);
         var wasPaused = automation.IsPaused;
         var wasDraft = automation.State == AutomationState.Draft;
@@ -296,10 +301,11 @@ public sealed class AutomationService(
     {
         var actor = await currentActor.GetAsync();
         actor.RequireAdmin("pause automations");
-        var automation = await LoadAsync(id, null, cancellationToken);
-        if (automation.Pause(actor.Name, Now))
+        await LoadAsync(id, null, cancellationToken);
+
+        // A pause is an intent, not an edit of what someone read: a change at the same moment is no reason to refuse it.
+        if (await ChangeAsync(id, a => a.Pause(actor.Name, Now), cancellationToken) is { } automation)
         {
-            await db.SaveChangesAsync(cancellationToken);
             await scheduler.ApplyStateAsync(automation, cancellationToken);
             stops.RequestStop(automation.Id, $"paused by {actor.Name}");
         }
@@ -316,12 +322,14 @@ public sealed class AutomationService(
     {
         var actor = await currentActor.GetAsync();
         actor.RequireAdmin("resume automations");
-        var automation = await LoadAsync(id, null, cancellationToken);
-        var pausedAt = automation.PausedAt;
-        if (automation.Resume(Now))
+        await LoadAsync(id, null, cancellationToken);
+        DateTime? pausedAt = null;
+        if (await ChangeAsync(id, a =>
+            {
+                pausedAt = a.PausedAt;
+                return a.Resume(Now);
+            }, cancellationToken, acknowledgeAlertsBy: actor.Name) is { } automation)
         {
-            await AcknowledgeAlertsAsync(automation.Id, actor.Name, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
             await scheduler.ApplyStateAsync(automation, cancellationToken);
             await RunHeldInputAsync(automation, pausedAt, actor.Name, cancellationToken);
         }
@@ -557,7 +565,7 @@ public sealed class AutomationService(
         var automation = await db.Set<Automation>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new AutomationNotFoundException(id);
         if (expectedVersion is { } version && version != automation.Version)
         {
-            throw AutomationValidationException.For("version", $"{automation.Name} was changed by someone else meanwhile (version {automation.Version}, yours {version}). Reload and try again.");
+            throw new ConflictException($"{automation.Name} was changed by someone else meanwhile (version {automation.Version}, yours {version}). Reload it and try again.");
         }
 
         return automation;

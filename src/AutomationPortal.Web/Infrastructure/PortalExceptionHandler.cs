@@ -1,0 +1,53 @@
+using AutomationPortal.Web.Features.Automations;
+using AutomationPortal.Web.Infrastructure.Domain;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationPortal.Web.Infrastructure;
+
+/// <summary>
+/// Turns the portal's refusals into problem details for API callers, whatever endpoint threw them: validation 400,
+/// forbidden 403, not found 404, conflicts (a state that forbids the request, or someone else's change meanwhile)
+/// 409, anything else 500 with the request's reference. Pages get the error page, always by GET, so a failed PUT
+/// or POST never replays its method against it.
+/// </summary>
+public sealed class PortalExceptionHandler(IProblemDetailsService problems, ILogger<PortalExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        ArgumentNullException.ThrowIfNull(exception);
+        if (!PortalAuth.IsApi(httpContext.Request))
+        {
+            // The error page is a page: it is rendered as a GET whatever the failed request was.
+            httpContext.Request.Method = HttpMethods.Get;
+            return false;
+        }
+
+        var (status, title, detail) = exception switch
+        {
+            AutomationValidationException => (StatusCodes.Status400BadRequest, "The request has invalid fields.", exception.Message),
+            ForbiddenException => (StatusCodes.Status403Forbidden, "Not allowed.", exception.Message),
+            AutomationNotFoundException => (StatusCodes.Status404NotFound, "Not found.", exception.Message),
+            ConflictException => (StatusCodes.Status409Conflict, "Not possible now.", exception.Message),
+            DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "Changed by someone else meanwhile.", "It was changed by someone else meanwhile. Reload it and try again."),
+            BadHttpRequestException bad => (bad.StatusCode, "The request could not be read.", bad.Message),
+            _ => (StatusCodes.Status500InternalServerError, "The portal could not complete the request.", $"Nothing saved before is lost. Reference: {httpContext.TraceIdentifier}"),
+        };
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Request {Method} {Path} failed.", httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (exception is AutomationValidationException validation)
+        {
+            problem.Extensions["errors"] = validation.Errors;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+}

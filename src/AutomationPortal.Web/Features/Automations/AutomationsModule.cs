@@ -27,7 +27,17 @@ public static class AutomationsModule
         services.AddSingleton<IAutomationKind, SampleInboxKind>();
         services.AddSingleton<IAutomationKind, InvoiceIntakeKind>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(WebhookPoster.ClientName);
+        // Webhooks never follow a redirect (it would re-post the invoice elsewhere) and connect only to allowed addresses.
+        services.AddHttpClient(WebhookPoster.ClientName).ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            var allowPrivate = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks;
+            return new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = (context, token) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, token),
+            };
+        });
         services.AddSingleton<WebhookPoster>();
         services.AddSingleton<AutomationKindCatalog>();
         services.AddSingleton<AutomationScheduler>();

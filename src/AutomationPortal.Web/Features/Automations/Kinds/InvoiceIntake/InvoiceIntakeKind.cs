@@ -62,10 +62,20 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             KindSettings.ResolveFolder("inboxPath", InboxFolder.Beside(inbox, UploadsFolder), context, errors);
         }
 
-        if (!string.IsNullOrWhiteSpace(s.WebhookUrl) &&
-            (!Uri.TryCreate(s.WebhookUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        if (!string.IsNullOrWhiteSpace(s.WebhookUrl))
         {
-            errors.Add(new SettingsError("webhookUrl", "Give an absolute http or https address, such as https://accounting.example.com/hooks/invoices."));
+            if (!Uri.TryCreate(s.WebhookUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                errors.Add(new SettingsError("webhookUrl", "Give an absolute http or https address, such as https://accounting.example.com/hooks/invoices."));
+            }
+            else if (url.UserInfo.Length > 0)
+            {
+                errors.Add(new SettingsError("webhookUrl", "Keep credentials out of the address: everyone who may see the automation could read them. Give the address alone."));
+            }
+            else if (System.Net.IPAddress.TryParse(url.DnsSafeHost, out var address) && WebhookTargets.Refusal(address, allowPrivateNetworks: true) is { } refused)
+            {
+                errors.Add(new SettingsError("webhookUrl", refused));
+            }
         }
 
         foreach (var (currency, threshold) in s.ReviewThresholds)

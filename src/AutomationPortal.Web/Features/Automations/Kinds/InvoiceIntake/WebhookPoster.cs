@@ -28,6 +28,12 @@ public sealed class WebhookOptions
     /// <summary>After repeated failures calls to the endpoint stop for this long, then one call tries again.</summary>
     [Range(1, 3600)]
     public int BreakSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Whether webhooks may reach loopback and private networks (an accounting server on the business's own network).
+    /// Link-local and cloud metadata addresses are refused either way.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; } = true;
 }
 
 /// <summary>A post that did not succeed after its retries, or was not tried because the endpoint keeps failing.</summary>
@@ -63,6 +69,11 @@ public sealed class WebhookPoster(IHttpClientFactory clients, IOptions<WebhookOp
                 request.Headers.Add("Idempotency-Key", idempotencyKey);
                 return await client.SendAsync(request, token);
             }, cancellationToken);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                throw new WebhookFailedException($"The webhook answered {(int)response.StatusCode} {response.ReasonPhrase}, a redirect to {response.Headers.Location?.ToString() ?? "another address"}; redirects are not followed. Set the webhook's final address.");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new WebhookFailedException($"The webhook answered {(int)response.StatusCode} {response.ReasonPhrase}.");
@@ -91,15 +102,22 @@ public sealed class WebhookPoster(IHttpClientFactory clients, IOptions<WebhookOp
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
             .HandleResult(r => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500);
-        return new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+
+        // Retries = 0 means one attempt only (Polly's retry strategy takes at least one retry).
+        if (o.Retries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = transient,
                 MaxRetryAttempts = o.Retries,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromMilliseconds(o.BackoffMilliseconds),
                 UseJitter = true,
-            })
+            });
+        }
+
+        return builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = transient,

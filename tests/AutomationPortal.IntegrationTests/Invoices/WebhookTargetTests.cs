@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AutomationPortal.IntegrationTests.Automations;
+using AutomationPortal.TestSupport;
+using AutomationPortal.Web.Features.Invoices;
+
+namespace AutomationPortal.IntegrationTests.Invoices;
+
+/// <summary>A portal whose webhooks may not reach this machine or private networks.</summary>
+public sealed class PublicOnlyWebhookFixture : PortalAppFactory
+{
+    public PublicOnlyWebhookFixture()
+        : base(null, demo: false)
+    {
+        Settings["Portal:Webhooks:Retries"] = "0";
+        Settings["Portal:Webhooks:AllowPrivateNetworks"] = "false";
+    }
+}
+
+/// <summary>Webhooks go only where they are sent: no redirects, no metadata addresses, no credentials in addresses.</summary>
+public sealed class WebhookTargetTests(InvoicePortalFixture portal) : IClassFixture<InvoicePortalFixture>
+{
+    [Fact]
+    public async Task ARedirectIsAFailedPostWithItsReasonAndTheInvoiceIsNotPostedElsewhere()
+    {
+        var api = AutomationApi.For(portal);
+        await using var elsewhere = new WebhookReceiver(ChildPortal.FreePort());
+        using var redirecting = new HttpListener();
+        var port = ChildPortal.FreePort();
+        redirecting.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        redirecting.Start();
+        var answering = Task.Run(async () =>
+        {
+            while (redirecting.IsListening)
+            {
+                try
+                {
+                    var context = await redirecting.GetContextAsync();
+                    context.Response.StatusCode = 307;
+                    context.Response.RedirectLocation = elsewhere.Url;
+                    context.Response.Close();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+            }
+        });
+        InvoiceFiles.Write(Path.Combine(portal.DataFolder, "redirected", "inbox"), "r.xml", InvoiceSamples.Create(801), InvoiceFormat.Ubl);
+        var id = (await InvoiceFiles.CreateAsync(api, "redirected", new { inboxPath = "redirected/inbox", outboxPath = "redirected/outbox", webhookUrl = $"http://127.0.0.1:{port}/hook/", flagNewSuppliers = false, reviewThreshold = 1_000_000 })).GetProperty("id").GetGuid();
+
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        redirecting.Stop();
+        await answering;
+
+        var item = Assert.Single(await InvoiceFiles.ItemsAsync(api, id));
+        Assert.Equal("PostingFailed", item.GetProperty("status").GetString());
+        Assert.Contains("redirects are not followed", item.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, elsewhere.Received);
+    }
+
+    [Theory]
+    [InlineData("http://user:secret@127.0.0.1:9/hook", "credentials")]
+    [InlineData("http://169.254.169.254/latest/meta-data/", "link-local")]
+    [InlineData("http://[fd00:ec2::254]/latest/", "metadata")]
+    public async Task AWebhookAddressWithCredentialsOrAtAMetadataServiceIsRefusedWhenSaved(string url, string expected)
+    {
+        var api = AutomationApi.For(portal);
+        using var response = await api.Client.PostAsJsonAsync(new Uri("/api/automations", UriKind.Relative), new
+        {
+            kind = "invoice-intake",
+            name = $"hook {Guid.NewGuid():N}",
+            schedule = "0 0 3 1 1 ?",
+            settings = new { inboxPath = "hooks/inbox", outboxPath = "hooks/outbox", webhookUrl = url },
+        });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, problem.GetProperty("errors").GetProperty("settings.webhookUrl")[0].GetString(), StringComparison.Ordinal);
+    }
+}
+
+public sealed class PublicOnlyWebhookTests(PublicOnlyWebhookFixture portal) : IClassFixture<PublicOnlyWebhookFixture>
+{
+    [Fact]
+    public async Task WithPrivateNetworksSwitchedOffThePortalDoesNotEvenConnectToThisMachine()
+    {
+        var api = AutomationApi.For(portal);
+        await using var receiver = new WebhookReceiver(ChildPortal.FreePort());
+        InvoiceFiles.Write(Path.Combine(portal.DataFolder, "private", "inbox"), "p.xml", InvoiceSamples.Create(802), InvoiceFormat.Ubl);
+        var id = (await InvoiceFiles.CreateAsync(api, "private", new { inboxPath = "private/inbox", outboxPath = "private/outbox", webhookUrl = receiver.Url, flagNewSuppliers = false, reviewThreshold = 1_000_000 })).GetProperty("id").GetGuid();
+
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+
+        var item = Assert.Single(await InvoiceFiles.ItemsAsync(api, id));
+        Assert.Equal("PostingFailed", item.GetProperty("status").GetString());
+        Assert.Contains("AllowPrivateNetworks", item.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, receiver.Received);
+    }
+}

@@ -30,7 +30,7 @@ public sealed class PortalExceptionHandler(IProblemDetailsService problems, ILog
         {
             AutomationValidationException => (StatusCodes.Status400BadRequest, "The request has invalid fields.", exception.Message),
             ForbiddenException => (StatusCodes.Status403Forbidden, "Not allowed.", exception.Message),
-            AutomationNotFoundException => (StatusCodes.Status404NotFound, "Not found.", exception.Message),
+            AutomationNotFoundException or NotFoundException => (StatusCodes.Status404NotFound, "Not found.", exception.Message),
             ConflictException => (StatusCodes.Status409Conflict, "Not possible now.", exception.Message),
             DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "Changed by someone else meanwhile.", "It was changed by someone else meanwhile. Reload it and try again."),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read.", bad.Message),

@@ -129,6 +129,11 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders)
     public async Task<Paged<RunSummary>> RunsAsync(Guid automationId, int page, int pageSize, bool includeSkipped = true, CancellationToken cancellationToken = default)
     {
         (page, pageSize) = Normalise(page, pageSize);
+        if (!await db.Set<Automation>().AnyAsync(a => a.Id == automationId, cancellationToken))
+        {
+            throw new AutomationNotFoundException(automationId);
+        }
+
         var query = db.Set<AutomationRun>().AsNoTracking().Where(r => r.AutomationId == automationId);
         if (!includeSkipped)
         {
@@ -281,5 +286,16 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders)
             w.SummaryAmount, w.SummaryCurrency, w.SummaryType, w.OriginalRef, w.Error, w.ReceivedAt, w.CompletedAt, w.ProcessingMs, w.RunId, w.LastRunId, w.SummaryDate);
     }
 
-    private static (int Page, int PageSize) Normalise(int page, int pageSize) => (Math.Max(page, 1), Math.Clamp(pageSize, 1, MaxPageSize));
+    /// <summary>The page asked for, from 1; one past every row the portal could hold is refused naming the field.</summary>
+    private static (int Page, int PageSize) Normalise(int page, int pageSize)
+    {
+        var size = Math.Clamp(pageSize, 1, MaxPageSize);
+        var number = Math.Max(page, 1);
+        if ((long)(number - 1) * size > int.MaxValue)
+        {
+            throw AutomationValidationException.For("page", $"Page {page} is beyond any list; pages count from 1.");
+        }
+
+        return (number, size);
+    }
 }

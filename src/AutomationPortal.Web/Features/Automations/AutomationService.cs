@@ -543,7 +543,8 @@ public sealed class AutomationService(
     {
         var actor = await currentActor.GetAsync();
         actor.RequireAdmin("acknowledge alerts");
-        var alert = await db.Set<Alert>().FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        var alert = await db.Set<Alert>().FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken)
+            ?? throw new NotFoundException($"No alert has the id {alertId}: check the link or the id you used.");
         if (alert is { AcknowledgedAt: null })
         {
             alert.AcknowledgedAt = Now;

@@ -113,7 +113,22 @@ public static class AutomationsModule
                 var files = new List<IntakeFile>();
                 if (request.HasFormContentType)
                 {
-                    var form = await request.ReadFormAsync(ct);
+                    IFormCollection form;
+                    try
+                    {
+                        form = await request.ReadFormAsync(ct);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        // More parts than a form may hold, or a part beyond the size limit.
+                        throw AutomationValidationException.For("files", $"The form could not be read: {e.Message} Send at most {MaxFilesPerRequest} files in one request.");
+                    }
+
+                    if (form.Files.Count > MaxFilesPerRequest)
+                    {
+                        throw AutomationValidationException.For("files", $"{form.Files.Count} files were sent; send at most {MaxFilesPerRequest} in one request.");
+                    }
+
                     files.AddRange(form.Files.Select(f => new IntakeFile(f.FileName, f.OpenReadStream())));
                 }
                 else
@@ -170,6 +185,9 @@ public static class AutomationsModule
         return api;
     }
 
+    /// <summary>The most files one intake request may carry.</summary>
+    public const int MaxFilesPerRequest = 1024;
+
     /// <summary>The largest intake request: several files, each within its automation's maxFileBytes.</summary>
     public const long IntakeRequestLimit = 512L * 1024 * 1024;
 
@@ -194,6 +212,10 @@ public static class AutomationsModule
         catch (ConflictException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+        catch (NotFoundException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -5,3 +5,6 @@ namespace AutomationPortal.Web.Infrastructure.Domain;
 /// answers 409 with the message, which says why and what to do instead.
 /// </summary>
 public sealed class ConflictException(string message) : Exception(message);
+
+/// <summary>What the request names does not exist (a wrong or outdated id); the API answers 404 with the message.</summary>
+public sealed class NotFoundException(string message) : Exception(message);

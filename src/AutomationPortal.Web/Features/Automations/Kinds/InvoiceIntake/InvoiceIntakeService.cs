@@ -240,7 +240,34 @@ public sealed class InvoiceIntakeService(
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
         var invalid = Path.GetInvalidFileNameChars();
         name = new string(name.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray()).Trim().TrimStart('.');
-        return name.Length == 0 ? "upload" : name.Length > 150 ? name[..150] : name;
+        if (name.Length == 0)
+        {
+            return "upload";
+        }
+
+        // File systems count a name's bytes (255 on most), not its characters: 150 CJK characters are 450 bytes. The
+        // name is shortened by whole characters, keeping its extension, to leave room for " (n)".
+        const int maxBytes = 200;
+        if (System.Text.Encoding.UTF8.GetByteCount(name) <= maxBytes)
+        {
+            return name;
+        }
+
+        var extension = Path.GetExtension(name);
+        extension = System.Text.Encoding.UTF8.GetByteCount(extension) > 20 ? "" : extension;
+        var stem = name[..^extension.Length];
+        var kept = new System.Text.StringBuilder();
+        foreach (var rune in stem.EnumerateRunes())
+        {
+            if (System.Text.Encoding.UTF8.GetByteCount(kept.ToString()) + rune.Utf8SequenceLength + System.Text.Encoding.UTF8.GetByteCount(extension) > maxBytes)
+            {
+                break;
+            }
+
+            kept.Append(rune.ToString());
+        }
+
+        return kept + extension;
     }
 
     public static string Size(long bytes) =>

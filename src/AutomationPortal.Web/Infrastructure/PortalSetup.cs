@@ -153,6 +153,7 @@ public static class PortalSetup
     public static WebApplication UsePortal(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.Use(Security.SecurityHeaders.Apply);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -169,6 +170,7 @@ public static class PortalSetup
 
             return next(context);
         });
+        app.Use(Security.SameSiteApiWrites.Check);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

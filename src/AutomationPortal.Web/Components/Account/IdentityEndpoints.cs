@@ -1,4 +1,5 @@
 using AutomationPortal.Web.Features.Users;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,11 +11,17 @@ internal static class IdentityEndpoints
     public static IEndpointConventionBuilder MapAdditionalIdentityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("/Account");
-        account.MapPost("/Logout", async ([FromServices] SignInManager<PortalUser> signInManager) =>
+        account.MapPost("/Logout", async Task<IResult> (HttpContext context, [FromServices] SignInManager<PortalUser> signInManager, [FromServices] IAntiforgery antiforgery) =>
         {
+            // The form carries the antiforgery token; a post from another site has none and signs nobody out.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return TypedResults.Problem("The sign-out form has expired or came from another site. Reload the page and sign out again.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect("~/Account/Login");
-        }).AllowAnonymous();
+        }).AllowAnonymous().DisableAntiforgery();
         return account;
     }
 }

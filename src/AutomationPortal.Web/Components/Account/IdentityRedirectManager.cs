@@ -20,11 +20,17 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
     {
         uri ??= "";
 
-        // Prevent open redirects.
+        // No open redirects: an address of another site (https://evil.example/, //evil.example, /\evil.example) leads
+        // home instead; the portal's own absolute addresses are made relative.
         if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+            || uri.StartsWith("//", StringComparison.Ordinal)
+            || uri.StartsWith("/\\", StringComparison.Ordinal)
+            || uri.Contains('\\', StringComparison.Ordinal))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            uri = Uri.TryCreate(uri, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https"
+                && navigationManager.BaseUri.StartsWith(absolute.GetLeftPart(UriPartial.Authority) + "/", StringComparison.OrdinalIgnoreCase)
+                    ? navigationManager.ToBaseRelativePath(uri)
+                    : "";
         }
 
         navigationManager.NavigateTo(uri);

@@ -80,6 +80,11 @@ public sealed class UserAdministration(PortalDbContext db, UserManager<PortalUse
             throw new UserAdministrationException($"A user with the email {email} already exists. Reactivate or edit that account instead.");
         }
 
+        if (!Enum.IsDefined(request.Role))
+        {
+            throw new UserAdministrationException($"'{request.Role}' is not a role: use one of {string.Join(", ", Roles.All)}.");
+        }
+
         var generated = string.IsNullOrEmpty(request.Password) ? PasswordGenerator.Generate() : null;
         var user = new PortalUser
         {
@@ -89,8 +94,14 @@ public sealed class UserAdministration(PortalDbContext db, UserManager<PortalUse
             DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email : request.DisplayName.Trim(),
             LockoutEnabled = true,
         };
-        Check(await users.CreateAsync(user, generated ?? request.Password!));
-        Check(await users.AddToRoleAsync(user, request.Role.ToString()));
+        // The account and its role are created together or not at all: never an active account without a role.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            Check(await users.CreateAsync(user, generated ?? request.Password!));
+            Check(await users.AddToRoleAsync(user, request.Role.ToString()));
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return new CreatedUser((await FindAsync(user.Id, cancellationToken))!, generated);
     }
 

@@ -31,15 +31,22 @@ public static class UsersModule
 
         var users = api.MapGroup("/admin/users").RequireAuthorization(Policies.Admin).WithTags("Users");
 
-        users.MapGet("", async (UserAdministration admin, string? search, int? page, int? pageSize, CancellationToken ct) =>
+        users.MapGet("", async Task<Results<Ok<UserPage>, ValidationProblem>> (UserAdministration admin, string? search, int? page, int? pageSize, CancellationToken ct) =>
         {
-            var (items, total) = await admin.ListAsync(search, Math.Max(page ?? 0, 0), Math.Clamp(pageSize ?? 50, 1, 200), ct);
+            var size = Math.Clamp(pageSize ?? 50, 1, 200);
+            var number = Math.Max(page ?? 0, 0);
+            if ((long)number * size > int.MaxValue)
+            {
+                return Invalid("page", $"Page {page} is beyond any list; pages count from 0.");
+            }
+
+            var (items, total) = await admin.ListAsync(search, number, size, ct);
             return TypedResults.Ok(new UserPage(items, total));
         });
 
         users.MapPost("", async Task<Results<Created<CreatedUser>, ValidationProblem>> (CreateUserRequest request, UserAdministration admin, CancellationToken ct) =>
         {
-            if (request.Role is null)
+            if (request.Role is not { } role || !Enum.IsDefined(role))
             {
                 return Invalid("role", $"Role is required: one of {string.Join(", ", Roles.All)}.");
             }

@@ -54,6 +54,10 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Portal:Bootstrap:AdminApiKey", BootstrapApiKey);
         builder.UseSetting("Portal:Demo:Enabled", Demo ? "true" : "false");
         builder.UseSetting("Portal:Demo:Password", DemoPassword);
+        // Tests poll and sign in far more often than people: the limits themselves are tested with small ones of their own.
+        builder.UseSetting("Portal:RateLimits:ApiPerCallerPerMinute", "1000000");
+        builder.UseSetting("Portal:RateLimits:ApiAnonymousPerAddressPerMinute", "1000000");
+        builder.UseSetting("Portal:RateLimits:SignInPerAddressPerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
         foreach (var (key, value) in Settings)

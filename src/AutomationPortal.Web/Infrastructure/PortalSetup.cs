@@ -49,6 +49,7 @@ public static class PortalSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddProblemDetails();
         services.AddExceptionHandler<PortalExceptionHandler>();
+        services.AddPortalRateLimits();
         services.AddOpenApi();
 
         services.AddHealthChecks()
@@ -137,7 +138,8 @@ public static class PortalSetup
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 1;
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
+                // The slow limit for the account itself, from anywhere; addresses are locked out after five (SignInGuard).
+                o.Lockout.MaxFailedAccessAttempts = 50;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Stores.SchemaVersion = PortalDbContext.IdentitySchemaVersion;
             })
@@ -172,6 +174,7 @@ public static class PortalSetup
         });
         app.Use(Security.SameSiteApiWrites.Check);
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;

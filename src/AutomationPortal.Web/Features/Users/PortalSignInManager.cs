@@ -19,6 +19,25 @@ public sealed class PortalSignInManager(
     TimeProvider time)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    /// <summary>A stand-in account whose password hash unknown names are checked against, so they take as long as known ones.</summary>
+    private static readonly PortalUser StandIn = new() { UserName = "stand-in" };
+
+    private static string? _standInHash;
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is null)
+        {
+            // Timing tells nothing: the same hash work as for a real account, then the same answer as a wrong password.
+            _standInHash ??= UserManager.PasswordHasher.HashPassword(StandIn, Guid.NewGuid().ToString("N"));
+            UserManager.PasswordHasher.VerifyHashedPassword(StandIn, _standInHash, password ?? "");
+            return SignInResult.Failed;
+        }
+
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
     public override async Task<bool> CanSignInAsync(PortalUser user)
     {
         ArgumentNullException.ThrowIfNull(user);

@@ -77,6 +77,10 @@ public sealed class LivePortal : IAsyncLifetime
         }
     }
 
+    /// <summary>One of the running portal's services, to set a scene the browser then shows.</summary>
+    public T Service<T>()
+        where T : notnull => (_portal ?? throw new InvalidOperationException("The portal is not running.")).Services.GetRequiredService<T>();
+
     /// <summary>A fresh browser context (no cookies) and page at the given viewport.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
     {

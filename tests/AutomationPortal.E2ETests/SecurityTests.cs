@@ -65,6 +65,79 @@ public sealed class SecurityTests(LivePortal portal) : IClassFixture<LivePortal>
         Assert.Equal("nosniff", await response.HeaderValueAsync("x-content-type-options"));
     }
 
+    [Fact]
+    public async Task TooManySignInAttemptsSayWhenToTryAgain()
+    {
+        // Fewer attempts per account than the lockout's five, so the limit, not the lockout, answers the fourth.
+        var limits = portal.Service<Microsoft.Extensions.Options.IOptions<AutomationPortal.Web.Infrastructure.Security.RateLimitOptions>>().Value;
+        var before = limits.SignInPerAccount;
+        limits.SignInPerAccount = 3;
+        try
+        {
+            await ShowTheLimitAsync();
+        }
+        finally
+        {
+            limits.SignInPerAccount = before;
+        }
+    }
+
+    private async Task ShowTheLimitAsync()
+    {
+        var page = await portal.NewPageAsync(1280, 800);
+        for (var i = 0; i < 4; i++)
+        {
+            await page.GotoAsync("Account/Login");
+            await page.FillAsync("#Input\\.Email", "someone.else@portal.test");
+            await page.FillAsync("#Input\\.Password", "a wrong password, again");
+            await page.ClickAsync("#sign-in");
+            await page.WaitForLoadStateAsync();
+        }
+
+        await Assertions.Expect(page.GetByText("Too many sign-in attempts for this account. Try again in")).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(page, "sign-in-rate-limited");
+        var phone = await portal.NewPageAsync(390, 844);
+        await phone.GotoAsync("Account/Login");
+        await phone.FillAsync("#Input\\.Email", "someone.else@portal.test");
+        await phone.FillAsync("#Input\\.Password", "a wrong password, again");
+        await phone.ClickAsync("#sign-in");
+        await Assertions.Expect(phone.GetByText("Too many sign-in attempts")).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(phone, "sign-in-rate-limited-phone");
+        await page.Context.CloseAsync();
+        await phone.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ADatabaseThatCannotBeWrittenShowsABannerOnEveryPage()
+    {
+        var writes = portal.Service<AutomationPortal.Web.Infrastructure.Data.DatabaseWrites>();
+        var page = await portal.NewPageAsync(1280, 800);
+        await LivePortal.SignInAsync(page, PortalAppFactory.ManagerEmail, PortalAppFactory.DemoPassword);
+        try
+        {
+            // The state a full disk leaves (the real full disk is in the integration tests' DatabaseFaultTests).
+            writes.Failed(new Microsoft.Data.Sqlite.SqliteException("database or disk is full", 13));
+            await page.GotoAsync("automations");
+            await LivePortal.WaitForCircuitAsync(page);
+            await Assertions.Expect(page.Locator("[data-testid=database-banner]")).ToContainTextAsync("the disk that holds it is full");
+            await LivePortal.ScreenshotAsync(page, "database-full-banner");
+            var phone = await portal.NewPageAsync(390, 844);
+            await LivePortal.SignInAsync(phone, PortalAppFactory.ManagerEmail, PortalAppFactory.DemoPassword);
+            await Assertions.Expect(phone.Locator("[data-testid=database-banner]")).ToBeVisibleAsync();
+            await LivePortal.ScreenshotAsync(phone, "database-full-banner-phone");
+            await phone.Context.CloseAsync();
+        }
+        finally
+        {
+            await writes.ProbeAsync(CancellationToken.None);
+        }
+
+        await page.GotoAsync("automations");
+        await LivePortal.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=database-banner]")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>Collects what the browser reports about the policy: console errors and securitypolicyviolation events.</summary>
     private static List<string> Watch(IPage page)
     {

@@ -19,15 +19,20 @@ public sealed class PortalExceptionHandler(IProblemDetailsService problems, ILog
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(exception);
-        if (!PortalAuth.IsApi(httpContext.Request))
+        // The middleware has already pointed the request at the error page: judge by the path the request came for.
+        var originalPath = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path.Value ?? "";
+        if (!originalPath.StartsWith("/api", StringComparison.OrdinalIgnoreCase))
         {
             // The error page is a page: it is rendered as a GET whatever the failed request was.
             httpContext.Request.Method = HttpMethods.Get;
             return false;
         }
 
+        var writes = httpContext.RequestServices.GetRequiredService<Data.DatabaseWrites>();
         var (status, title, detail) = exception switch
         {
+            _ when writes.Failed(exception) is { } unwritable => (StatusCodes.Status503ServiceUnavailable, "The portal cannot save changes now.",
+                $"{unwritable} Nothing was changed; an Admin must free space or fix the file's permissions, then try again."),
             AutomationValidationException => (StatusCodes.Status400BadRequest, "The request has invalid fields.", exception.Message),
             ForbiddenException => (StatusCodes.Status403Forbidden, "Not allowed.", exception.Message),
             AutomationNotFoundException or NotFoundException => (StatusCodes.Status404NotFound, "Not found.", exception.Message),
@@ -38,7 +43,7 @@ public sealed class PortalExceptionHandler(IProblemDetailsService problems, ILog
         };
         if (status >= 500)
         {
-            logger.LogError(exception, "Request {Method} {Path} failed.", httpContext.Request.Method, httpContext.Request.Path);
+            logger.LogError(exception, "Request {Method} {Path} failed.", httpContext.Request.Method, originalPath);
         }
 
         httpContext.Response.StatusCode = status;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Text.Json.Serialization;
 using AutomationPortal.Web.Components;
 using AutomationPortal.Web.Components.Account;
@@ -54,7 +55,8 @@ public static class PortalSetup
 
         services.AddHealthChecks()
             .AddCheck<StartupHealthCheck>("startup")
-            .AddDbContextCheck<PortalDbContext>("database");
+            .AddDbContextCheck<PortalDbContext>("database")
+            .AddCheck<DatabaseWritesHealthCheck>("database-writes");
 
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
@@ -81,12 +83,14 @@ public static class PortalSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddSingleton<SqliteConnectionInterceptor>();
+        services.TryAddSingleton<DatabaseWrites>();
+        services.AddSingleton<DatabaseWritesInterceptor>();
         services.AddScoped<CurrentActor>();
         services.AddScoped<AuditSaveChangesInterceptor>();
         services.AddDbContextFactory<PortalDbContext>(
             (sp, options) => options
                 .UseSqlite(database.ConnectionString)
-                .AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>(), sp.GetRequiredService<AuditSaveChangesInterceptor>()),
+                .AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>(), sp.GetRequiredService<AuditSaveChangesInterceptor>(), sp.GetRequiredService<DatabaseWritesInterceptor>()),
             ServiceLifetime.Scoped);
         return services;
     }
@@ -190,8 +194,10 @@ public static class PortalSetup
         {
             ResponseWriter = async (context, report) =>
             {
+                // The status, and for what is unhealthy its reason (never a path or a secret).
                 context.Response.ContentType = "text/plain";
-                await context.Response.WriteAsync(report.Status.ToString());
+                var reasons = report.Entries.Values.Where(e => e.Status != HealthStatus.Healthy && e.Description is not null).Select(e => e.Description);
+                await context.Response.WriteAsync(report.Status == HealthStatus.Healthy ? "Healthy" : string.Join(" ", [report.Status.ToString() + ":", .. reasons]));
             },
         }).AllowAnonymous();
 

@@ -28,14 +28,28 @@ public sealed class PortalInitializer(IServiceScopeFactory scopes, PortalDatabas
         scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("portal start-up");
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
 
-        await EnableWalAsync(cancellationToken);
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count > 0)
+        try
         {
-            logger.LogInformation("Applying {Count} database migration(s) to {Path}: {Migrations}", pending.Count, database.FilePath, string.Join(", ", pending));
+            await EnableWalAsync(cancellationToken);
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                logger.LogInformation("Applying {Count} database migration(s) to {Path}: {Migrations}", pending.Count, database.FilePath, string.Join(", ", pending));
+            }
+
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when (DatabaseWrites.Reason(e) is { } reason)
+        {
+            // The start stops with the file and what is wrong with it, not an unhandled SQLite error.
+            throw Unwritable(reason, e);
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        // A database that reads but cannot be written (read-only file, full disk) must not look like a working portal.
+        if (await scope.ServiceProvider.GetRequiredService<DatabaseWrites>().ProbeAsync(cancellationToken) is not null)
+        {
+            throw Unwritable(scope.ServiceProvider.GetRequiredService<DatabaseWrites>().Problem ?? "it refuses writes", null);
+        }
 
         foreach (var task in scope.ServiceProvider.GetServices<IStartupTask>().OrderBy(t => t.Order))
         {
@@ -44,6 +58,10 @@ public sealed class PortalInitializer(IServiceScopeFactory scopes, PortalDatabas
 
         state.MarkReady();
     }
+
+    private InvalidOperationException Unwritable(string reason, Exception? inner) =>
+        new($"The portal cannot start: its database {database.FilePath} cannot be written ({reason.Replace("The database cannot be written: ", "", StringComparison.Ordinal).TrimEnd('.')}). "
+            + "Check that the file and its folder are writable by the portal's user and that the disk has free space.", inner);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -58,10 +58,20 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
     /// The top-level files that have not changed for <paramref name="settle"/>, in the order they arrived (their
     /// modification time, then name): the invoice that came first is the original, a later copy its duplicate.
     /// </summary>
-    public IEnumerable<FileInfo> Settled(TimeSpan settle, Action<string> waiting)
+    public IEnumerable<FileInfo> Settled(TimeSpan settle, Action<string> waiting, bool mustExist = true)
     {
         ArgumentNullException.ThrowIfNull(waiting);
-        Directory.CreateDirectory(Inbox);
+        if (!Directory.Exists(Inbox))
+        {
+            // A watched folder that is gone is a fault to report (deleted, or its drive not mounted), not an empty inbox.
+            if (mustExist)
+            {
+                throw new DirectoryNotFoundException($"The folder {Inbox} does not exist: it was deleted, or the drive that holds it is not there. Create it again (saving the automation does) or fix its setting.");
+            }
+
+            yield break;
+        }
+
         var settledBefore = DateTime.UtcNow - settle;
         foreach (var info in new DirectoryInfo(Inbox).EnumerateFiles().OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal))
         {
@@ -73,6 +83,11 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
             }
 
             yield return info;
+        }
+
+        if (mustExist && !Directory.Exists(Inbox))
+        {
+            throw new DirectoryNotFoundException($"The folder {Inbox} vanished while it was read; what was read before is stored, the rest waits for it to come back.");
         }
     }
 
@@ -145,6 +160,7 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
         try
         {
             // FreeName found the name free; overwrite lets the system rename in one step (the folder has one writer).
+            // Across drives the system copies then deletes: a copy cut short (a full disk) is removed below.
             File.Move(file, target, overwrite: true);
         }
         catch (FileNotFoundException)
@@ -152,16 +168,60 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
             // Already moved: by an earlier acknowledgement of the same item, or by a person.
             return null;
         }
+        catch (IOException) when (File.Exists(file))
+        {
+            // The original is where it was, and its record still points there; no half copy is left beside it.
+            RemoveHalfCopy(file, target);
+            throw;
+        }
 
         if (outcome == SourceOutcome.Quarantined)
         {
-            // A new file of its own: never written through whatever may stand at that name already.
-            var note = FreeName(target + ".error.txt");
-            await using var writer = new FileStream(note, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{reason}{Environment.NewLine}"), cancellationToken);
+            await WriteNoteAsync(target + ".error.txt", reason, cancellationToken);
         }
 
         return target;
+    }
+
+    private static void RemoveHalfCopy(string original, string target)
+    {
+        try
+        {
+            if (File.Exists(target) && new FileInfo(target).Length != new FileInfo(original).Length)
+            {
+                File.Delete(target);
+            }
+        }
+        catch (IOException)
+        {
+            // Nothing more to do: the original and its record are intact either way.
+        }
+    }
+
+    /// <summary>
+    /// The reason beside a quarantined file, as a file of its own (never written through whatever may stand at that
+    /// name). On a full disk the note is left out rather than left half-written: the reason is kept with the item too.
+    /// </summary>
+    private static async Task WriteNoteAsync(string path, string? reason, CancellationToken cancellationToken)
+    {
+        var note = FreeName(path);
+        try
+        {
+            await using var writer = new FileStream(note, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{reason}{Environment.NewLine}"), cancellationToken);
+            await writer.FlushAsync(cancellationToken);
+        }
+        catch (IOException)
+        {
+            try
+            {
+                File.Delete(note);
+            }
+            catch (IOException)
+            {
+                // Left as it is.
+            }
+        }
     }
 
     /// <summary>A free name for <paramref name="path"/>: the name itself, or the name with " (n)" before the extension.</summary>

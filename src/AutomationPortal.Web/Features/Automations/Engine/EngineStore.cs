@@ -81,6 +81,36 @@ internal sealed class EngineStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Work item ids that earlier attempts at these items already handed out with an effect (say a webhook post whose
+    /// item was not stored before a crash): the item keeps that id, so what the receiver was told stays true.
+    /// </summary>
+    public async Task<Dictionary<string, Guid>> EarlierIdsAsync(Guid automationId, IReadOnlyList<string> effectKeys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        if (effectKeys.Count == 0)
+        {
+            return found;
+        }
+
+        // Each item's effects have its key, alone or followed by ":suffix" (a range of the ledger's unique index).
+        await using var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT k.value, e."WorkItemId" FROM json_each($keys) k
+            JOIN "Effects" e ON e."AutomationId" = $a AND e."IdempotencyKey" >= k.value AND e."IdempotencyKey" < k.value || ';'
+            WHERE e."WorkItemId" IS NOT NULL AND (e."IdempotencyKey" = k.value OR substr(e."IdempotencyKey", length(k.value) + 1, 1) = ':')
+            """;
+        command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
+        command.Parameters.AddWithValue("$keys", System.Text.Json.JsonSerializer.Serialize(effectKeys));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.TryAdd(reader.GetString(0), Guid.Parse(reader.GetString(1)));
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// The latest item outcomes since <paramref name="since"/>, oldest first, at most <paramref name="count"/>: what the
     /// guardrails judge. Items whose action is still to be retried are left out; their retry adds their next outcome.
     /// </summary>

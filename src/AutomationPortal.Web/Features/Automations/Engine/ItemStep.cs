@@ -52,6 +52,11 @@ internal sealed class ItemStep(
     public async Task ProcessChunkAsync(IReadOnlyList<SourceItem> chunk, CancellationToken cancellationToken)
     {
         var known = await store.ExistingKeysAsync(automationId, lane, chunk.Select(i => i.Key).Distinct().ToList(), cancellationToken);
+
+        // An item acted on before a crash cut it off keeps the id its effects were recorded with.
+        var earlier = lane == Lane.Live
+            ? await store.EarlierIdsAsync(automationId, chunk.Where(i => !known.Contains(i.Key)).Select(i => _keyPrefix + i.Key).Distinct().ToList(), cancellationToken)
+            : [];
         var batch = new EngineBatch();
         var acknowledgements = new List<(SourceItem Item, SourceOutcome Outcome, string? Reason, Guid? WorkItemId)>(chunk.Count);
         var decisionContext = new DecisionContext(automationId, mode, Now, settings);
@@ -74,7 +79,7 @@ internal sealed class ItemStep(
 
             counters.Read++;
             var started = Stopwatch.GetTimestamp();
-            var row = new WorkItemRow(Guid.CreateVersion7(), item.Key, item.OriginalRef, Now);
+            var row = new WorkItemRow(earlier.TryGetValue(_keyPrefix + item.Key, out var kept) ? kept : Guid.CreateVersion7(), item.Key, item.OriginalRef, Now);
             if (item.Refusal is { } refusal)
             {
                 Quarantine(batch, row, "not-a-file", refusal, started);

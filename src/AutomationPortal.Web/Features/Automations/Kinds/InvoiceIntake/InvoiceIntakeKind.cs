@@ -235,8 +235,8 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             // Held files (handed in while the automation could not act) first, then uploads, then the watched inbox.
             // An Admin's test run of a Draft leaves held files to the first run that may act on them.
             var uploads = new InboxFolder(_folders.Uploads, _folders.Folder.Archive, _folders.Folder.Quarantine);
-            var held = context.Mode == RunMode.Test ? [] : new InboxFolder(HeldFolderOf(_folders.Uploads), _folders.Folder.Archive, _folders.Folder.Quarantine).Settled(TimeSpan.Zero, Waiting);
-            var files = held.Concat(uploads.Settled(TimeSpan.Zero, Waiting)).Select(f => (File: f, HandedIn: true))
+            var held = context.Mode == RunMode.Test ? [] : new InboxFolder(HeldFolderOf(_folders.Uploads), _folders.Folder.Archive, _folders.Folder.Quarantine).Settled(TimeSpan.Zero, Waiting, mustExist: false);
+            var files = held.Concat(uploads.Settled(TimeSpan.Zero, Waiting, mustExist: false)).Select(f => (File: f, HandedIn: true))
                 .Concat(_folders.Folder.Settled(TimeSpan.FromSeconds(2), Waiting).Select(f => (File: f, HandedIn: false)));
             var ahead = Channel.CreateBounded<Task<ReadAhead?>>(new BoundedChannelOptions(ReadAheadFiles) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -39,6 +39,9 @@ public class EngineThroughputBenchmarks
     {
         _folder = Path.Combine(Path.GetTempPath(), "portal-engine-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
+
+        // The inbox exists, as saving an automation makes it; a run fails on a watched folder that is gone.
+        Directory.CreateDirectory(Path.Combine(_folder, "bench", "inbox"));
         _services = EngineHost.Build<SampleInboxKind>(_folder, out _database);
     }
 

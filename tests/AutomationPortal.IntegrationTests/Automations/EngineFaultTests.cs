@@ -32,10 +32,17 @@ public sealed class EngineFaultTests(InvoicePortalFixture portal) : IClassFixtur
         var key = $"{id:N}:{Convert.ToHexStringLower(SHA256.HashData(bytes))}";
         var posted = Guid.CreateVersion7();
 
-        // What a crash leaves: the post is in the ledger (it is recorded the moment it succeeds), its item is not.
+        // What a crash leaves: a run marked interrupted at the next start, its post in the ledger (recorded the moment
+        // it succeeds), and no item.
+        var cutOff = await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var runId = cutOff.GetProperty("run").GetProperty("id").GetGuid();
         await using (var connection = new SqliteConnection(portal.ConnectionString))
         {
             await connection.OpenAsync();
+            await using var interrupted = connection.CreateCommand();
+            interrupted.CommandText = "UPDATE \"AutomationRuns\" SET \"Status\" = 'Cancelled', \"Error\" = 'Interrupted' WHERE \"Id\" = $run";
+            interrupted.Parameters.AddWithValue("$run", runId.ToString().ToUpperInvariant());
+            Assert.Equal(1, await interrupted.ExecuteNonQueryAsync());
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
                 INSERT INTO "Effects" ("Id", "AutomationId", "RunId", "WorkItemId", "Type", "IdempotencyKey", "Target", "Detail", "At", "Status")
@@ -43,7 +50,7 @@ public sealed class EngineFaultTests(InvoicePortalFixture portal) : IClassFixtur
                 """;
             insert.Parameters.AddWithValue("$id", Guid.CreateVersion7().ToString().ToUpperInvariant());
             insert.Parameters.AddWithValue("$a", id.ToString().ToUpperInvariant());
-            insert.Parameters.AddWithValue("$run", Guid.CreateVersion7().ToString().ToUpperInvariant());
+            insert.Parameters.AddWithValue("$run", runId.ToString().ToUpperInvariant());
             insert.Parameters.AddWithValue("$item", posted.ToString().ToUpperInvariant());
             insert.Parameters.AddWithValue("$key", key + ":webhook");
             insert.Parameters.AddWithValue("$target", receiver.Url);

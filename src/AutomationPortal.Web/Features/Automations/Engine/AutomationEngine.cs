@@ -114,6 +114,7 @@ public sealed class AutomationEngine(
             step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time, stop)
             {
                 Window = guarded ? window : null,
+                Orphans = lane == Lane.Live ? await store.OrphanEffectsAsync(automation.Id, cancellationToken) : new(StringComparer.Ordinal),
                 OnBreach = guarded ? breach => guardrails.PauseForAsync(automation.Id, breach, CancellationToken.None) : null,
             };
 

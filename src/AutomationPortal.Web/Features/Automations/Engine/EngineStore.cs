@@ -81,26 +81,22 @@ internal sealed class EngineStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Work item ids that earlier attempts at these items already handed out with an effect (say a webhook post whose
-    /// item was not stored before a crash): the item keeps that id, so what the receiver was told stays true.
+    /// Effects whose work item was never stored: a run cut off (a crash, a stop) after acting on an item but before its
+    /// chunk was committed. Read once per run, from the cut-off runs only, so the hot path pays nothing; the item keeps
+    /// the id these effects were recorded with when it is read again.
     /// </summary>
-    public async Task<Dictionary<string, Guid>> EarlierIdsAsync(Guid automationId, IReadOnlyList<string> effectKeys, CancellationToken cancellationToken)
+    public async Task<SortedList<string, Guid>> OrphanEffectsAsync(Guid automationId, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        if (effectKeys.Count == 0)
-        {
-            return found;
-        }
-
-        // Each item's effects have its key, alone or followed by ":suffix" (a range of the ledger's unique index).
+        var found = new SortedList<string, Guid>(StringComparer.Ordinal);
         await using var command = _connection.CreateCommand();
         command.CommandText = """
-            SELECT k.value, e."WorkItemId" FROM json_each($keys) k
-            JOIN "Effects" e ON e."AutomationId" = $a AND e."IdempotencyKey" >= k.value AND e."IdempotencyKey" < k.value || ';'
-            WHERE e."WorkItemId" IS NOT NULL AND (e."IdempotencyKey" = k.value OR substr(e."IdempotencyKey", length(k.value) + 1, 1) = ':')
+            SELECT e."IdempotencyKey", e."WorkItemId" FROM "AutomationRuns" r
+            JOIN "Effects" e ON e."RunId" = r."Id"
+            WHERE r."AutomationId" = $a AND r."Status" = 'Cancelled' AND r."SkipReason" IS NULL AND e."WorkItemId" IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM "WorkItems" w WHERE w."Id" = e."WorkItemId")
+            LIMIT 100000
             """;
         command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
-        command.Parameters.AddWithValue("$keys", System.Text.Json.JsonSerializer.Serialize(effectKeys));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

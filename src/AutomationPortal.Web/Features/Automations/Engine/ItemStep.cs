@@ -46,6 +46,43 @@ internal sealed class ItemStep(
         }
     }
 
+    /// <summary>Effects of cut-off runs whose items were never stored, by effect key (usually none).</summary>
+    public SortedList<string, Guid> Orphans { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The id an item acted on before a crash was given: its effects' key is the item's key, alone or with ":suffix".</summary>
+    private Guid? EarlierId(string itemKey)
+    {
+        if (Orphans.Count == 0)
+        {
+            return null;
+        }
+
+        var keys = Orphans.Keys;
+        int low = 0, high = keys.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (string.CompareOrdinal(keys[middle], itemKey) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        for (var i = low; i < keys.Count && keys[i].StartsWith(itemKey, StringComparison.Ordinal); i++)
+        {
+            if (keys[i].Length == itemKey.Length || keys[i][itemKey.Length] == ':')
+            {
+                return Orphans.Values[i];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Set once the run was asked to stop; the items after the one it was on stay in the source.</summary>
     public bool Stopped { get; private set; }
 
@@ -53,10 +90,7 @@ internal sealed class ItemStep(
     {
         var known = await store.ExistingKeysAsync(automationId, lane, chunk.Select(i => i.Key).Distinct().ToList(), cancellationToken);
 
-        // An item acted on before a crash cut it off keeps the id its effects were recorded with.
-        var earlier = lane == Lane.Live
-            ? await store.EarlierIdsAsync(automationId, chunk.Where(i => !known.Contains(i.Key)).Select(i => _keyPrefix + i.Key).Distinct().ToList(), cancellationToken)
-            : [];
+
         var batch = new EngineBatch();
         var acknowledgements = new List<(SourceItem Item, SourceOutcome Outcome, string? Reason, Guid? WorkItemId)>(chunk.Count);
         var decisionContext = new DecisionContext(automationId, mode, Now, settings);
@@ -79,7 +113,7 @@ internal sealed class ItemStep(
 
             counters.Read++;
             var started = Stopwatch.GetTimestamp();
-            var row = new WorkItemRow(earlier.TryGetValue(_keyPrefix + item.Key, out var kept) ? kept : Guid.CreateVersion7(), item.Key, item.OriginalRef, Now);
+            var row = new WorkItemRow(EarlierId(_keyPrefix + item.Key) ?? Guid.CreateVersion7(), item.Key, item.OriginalRef, Now);
             if (item.Refusal is { } refusal)
             {
                 Quarantine(batch, row, "not-a-file", refusal, started);

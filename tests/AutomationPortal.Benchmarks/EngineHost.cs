@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
@@ -33,6 +34,8 @@ internal static class EngineHost
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
         services.AddSingleton<RunStops>();
+        services.AddDataProtection();
+        services.AddSingleton<SecretSettings>();
         services.AddSingleton(new AutomationPortal.Web.Infrastructure.Files.PortalFolders([database.DataFolder], database.DataFolder));
         services.AddScoped<AutomationEngine>();
         var provider = services.BuildServiceProvider();

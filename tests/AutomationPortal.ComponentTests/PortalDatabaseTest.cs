@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Kinds.Sample;
@@ -38,6 +39,8 @@ public abstract class PortalDatabaseTest : PortalComponentTest
         Services.AddSingleton<AutomationKindCatalog>();
         Services.AddSingleton<AutomationScheduler>();
         Services.AddSingleton<AutomationPortal.Web.Features.Automations.Engine.RunStops>();
+        Services.AddDataProtection();
+        Services.AddSingleton<AutomationPortal.Web.Features.Automations.Kinds.SecretSettings>();
         Services.AddSingleton(new AutomationPortal.Web.Infrastructure.Files.PortalFolders([Database.DataFolder], Database.DataFolder));
         Services.AddSingleton(Options.Create(new FilesOptions()));
         Services.AddScoped<AutomationService>();

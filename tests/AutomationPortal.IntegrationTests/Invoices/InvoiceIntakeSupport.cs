@@ -88,6 +88,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public int Received => _received;
 
+    /// <summary>The Authorization header of the latest post, as the receiver got it.</summary>
+    public string? LastAuthorization { get; private set; }
+
     public int Repeats => _repeats;
 
     private int _received;
@@ -108,6 +111,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _received);
+            LastAuthorization = context.Request.Headers["Authorization"];
             var key = context.Request.Headers["Idempotency-Key"];
             using (var reader = new StreamReader(context.Request.InputStream))
             {

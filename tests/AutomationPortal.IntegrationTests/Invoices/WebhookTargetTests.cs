@@ -60,6 +60,41 @@ public sealed class WebhookTargetTests(InvoicePortalFixture portal) : IClassFixt
         Assert.Equal(0, elsewhere.Received);
     }
 
+    [Fact]
+    public async Task AWebhookSecretIsSentInItsHeaderStoredEncryptedAndNeverShown()
+    {
+        var api = AutomationApi.For(portal);
+        await using var receiver = new WebhookReceiver(ChildPortal.FreePort());
+        var created = await InvoiceFiles.CreateAsync(api, "secret-hook", new { inboxPath = "secret-hook/inbox", outboxPath = "secret-hook/outbox", webhookUrl = receiver.Url, webhookSecret = "Bearer s3cret-token-42", flagNewSuppliers = false, reviewThreshold = 1_000_000 });
+        var id = created.GetProperty("id").GetGuid();
+
+        Assert.Equal("••••••••", created.GetProperty("settings").GetProperty("webhookSecret").GetString());
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(portal.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var query = connection.CreateCommand();
+            query.CommandText = "SELECT \"Settings\" FROM \"Automations\" WHERE \"Name\" = 'secret-hook'";
+            var stored = (string)(await query.ExecuteScalarAsync())!;
+            Assert.DoesNotContain("s3cret", stored, StringComparison.Ordinal);
+            Assert.Contains("protected:", stored, StringComparison.Ordinal);
+        }
+
+        InvoiceFiles.Write(Path.Combine(portal.DataFolder, "secret-hook", "inbox"), "s1.xml", InvoiceSamples.Create(811), InvoiceFormat.Ubl);
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        Assert.Equal("Bearer s3cret-token-42", receiver.LastAuthorization);
+
+        // Settings sent back as shown (the secret masked) keep it; the audit log and the API never show it.
+        var shown = await api.GetAsync(id);
+        using var put = await api.Client.PutAsJsonAsync(new Uri($"/api/automations/{id}", UriKind.Relative), new { settings = shown.GetProperty("settings"), version = shown.GetProperty("version").GetInt64() });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        InvoiceFiles.Write(Path.Combine(portal.DataFolder, "secret-hook", "inbox"), "s2.xml", InvoiceSamples.Create(812), InvoiceFormat.Ubl);
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        Assert.Equal("Bearer s3cret-token-42", receiver.LastAuthorization);
+        var audit = await api.Client.GetStringAsync(new Uri("/api/admin/audit?text=secret-hook", UriKind.Relative));
+        var everything = await api.Client.GetStringAsync(new Uri("/api/automations", UriKind.Relative)) + await api.Client.GetStringAsync(new Uri($"/api/automations/{id}", UriKind.Relative));
+        Assert.DoesNotContain("s3cret", audit + everything, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://user:secret@127.0.0.1:9/hook", "credentials")]
     [InlineData("http://169.254.169.254/latest/meta-data/", "link-local")]

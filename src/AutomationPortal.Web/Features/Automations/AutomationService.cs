@@ -114,6 +114,7 @@ public sealed class AutomationService(
     IOptions<FilesOptions> files,
     PortalDatabase database,
     RunStops stops,
+    SecretSettings secrets,
     IServiceProvider services,
     TimeProvider time,
     ILogger<AutomationService> logger)
@@ -172,7 +173,7 @@ public sealed class AutomationService(
     {
         var a = await db.Set<Automation>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, cancellationToken) ?? throw new AutomationNotFoundException(id);
         var kind = kinds.Find(a.Kind);
-        using var settings = System.Text.Json.JsonDocument.Parse(a.Settings);
+        using var settings = System.Text.Json.JsonDocument.Parse(SecretSettings.Masked(kind, a.Settings));
         var next = Automation.IsRunnable(a.State) ? CronSchedule.NextFireTimes(a.Schedule, a.TimeZone, time.GetUtcNow(), 5) : [];
         return new AutomationDetail(a.Id, a.Kind, kind?.DisplayName ?? a.Kind, a.Name, a.State, a.StateBeforePause, settings.RootElement.Clone(), a.SettingsVersion,
             a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone, next, a.Guardrails, a.ImplementationCost, a.MonthlyRunningCost, a.CostCurrency,
@@ -711,6 +712,7 @@ public sealed class AutomationService(
 
             if (settings is not null)
             {
+                secrets.Protect(settings, creating ? null : KindSettings.Read(kind, automation.Settings));
                 var serialized = KindSettings.Serialize(settings);
                 if (serialized != automation.Settings)
                 {

@@ -19,6 +19,7 @@ public sealed class AutomationEngine(
     GuardrailMonitor guardrails,
     RunStops stops,
     Infrastructure.Files.PortalFolders folders,
+    SecretSettings secrets,
     TimeProvider time,
     IServiceProvider services,
     ILogger<AutomationEngine> logger)
@@ -96,7 +97,7 @@ public sealed class AutomationEngine(
         try
         {
             var kind = catalog.Get(automation.Kind);
-            var settings = KindSettings.Read(kind, automation.Settings);
+            var settings = secrets.Reveal(KindSettings.Read(kind, automation.Settings));
 
             // Folders are judged again now, by their real paths: a link put in place since they were saved is caught.
             var problems = kind.Validate(settings, new KindValidationContext(folders.AllowedRoots, folders.DataFolder)).ToList();

@@ -78,6 +78,17 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             }
         }
 
+        if (!string.IsNullOrEmpty(s.WebhookSecret) && (string.IsNullOrWhiteSpace(s.WebhookSecretHeader) || !s.WebhookSecretHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            || s.WebhookSecretHeader.Equals("Idempotency-Key", StringComparison.OrdinalIgnoreCase) || s.WebhookSecretHeader.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add(new SettingsError("webhookSecretHeader", "Give a header name of letters, digits and dashes, such as Authorization or X-Webhook-Token (not Idempotency-Key or Content-Type)."));
+        }
+
+        if (s.WebhookSecret is { } secret && secret.Any(c => c is '\r' or '\n' or '\0'))
+        {
+            errors.Add(new SettingsError("webhookSecret", "A secret cannot hold line breaks or NUL."));
+        }
+
         foreach (var (currency, threshold) in s.ReviewThresholds)
         {
             if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
@@ -352,7 +363,8 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             {
                 var body = JsonSerializer.SerializeToUtf8Bytes(posting, InvoiceIntakeJson.Default.InvoicePosting);
                 var poster = context.Services.GetRequiredService<WebhookPoster>();
-                var status = await poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken);
+                var status = await poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken,
+                    string.IsNullOrEmpty(_settings.WebhookSecret) ? null : (_settings.WebhookSecretHeader, _settings.WebhookSecret));
                 var detail = $"HTTP {status.ToString(CultureInfo.InvariantCulture)}";
 
                 // Into the ledger at once, not only with the item's chunk: should the portal stop before the chunk is

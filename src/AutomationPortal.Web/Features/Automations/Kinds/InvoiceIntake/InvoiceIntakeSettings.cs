@@ -20,6 +20,16 @@ public sealed class InvoiceIntakeSettings
     /// <summary>When set, each approved invoice is also POSTed here as JSON, with an Idempotency-Key header.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>The header that carries <see cref="WebhookSecret"/> with each post, for example Authorization or X-Webhook-Token.</summary>
+    public string WebhookSecretHeader { get; set; } = "Authorization";
+
+    /// <summary>
+    /// The receiver's secret (for example "Bearer …"), sent in <see cref="WebhookSecretHeader"/>: stored encrypted, shown
+    /// masked, never returned by the API. Keep credentials here, never in the address.
+    /// </summary>
+    [SecretSetting]
+    public string? WebhookSecret { get; set; }
+
     /// <summary>Invoices payable above this, in their own currency, go to a person (over-threshold).</summary>
     [Range(typeof(decimal), "0", "1000000000000")]
     public decimal ReviewThreshold { get; set; } = 5000m;

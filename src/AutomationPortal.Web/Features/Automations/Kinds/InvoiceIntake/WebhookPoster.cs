@@ -56,7 +56,7 @@ public sealed class WebhookPoster(IHttpClientFactory clients, IOptions<WebhookOp
     public void Reset(string url) => _pipelines.TryRemove(url, out _);
 
     /// <summary>Posts and returns the HTTP status; throws <see cref="WebhookFailedException"/> when it did not succeed.</summary>
-    public async Task<int> PostAsync(string url, string idempotencyKey, byte[] json, CancellationToken cancellationToken)
+    public async Task<int> PostAsync(string url, string idempotencyKey, byte[] json, CancellationToken cancellationToken, (string Header, string Value)? secret = null)
     {
         var pipeline = _pipelines.GetOrAdd(url, _ => Build(options.Value));
         var client = clients.CreateClient(ClientName);
@@ -67,6 +67,10 @@ public sealed class WebhookPoster(IHttpClientFactory clients, IOptions<WebhookOp
                 using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(json) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
                 request.Headers.Add("Idempotency-Key", idempotencyKey);
+                if (secret is { } header)
+                {
+                    request.Headers.TryAddWithoutValidation(header.Header, header.Value);
+                }
                 return await client.SendAsync(request, token);
             }, cancellationToken);
             if ((int)response.StatusCode is >= 300 and < 400)

@@ -113,16 +113,19 @@ public sealed class SecurityTests(LivePortal portal) : IClassFixture<LivePortal>
         var writes = portal.Service<AutomationPortal.Web.Infrastructure.Data.DatabaseWrites>();
         var page = await portal.NewPageAsync(1280, 800);
         await LivePortal.SignInAsync(page, PortalAppFactory.ManagerEmail, PortalAppFactory.DemoPassword);
+        var phone = await portal.NewPageAsync(390, 844);
+        await LivePortal.SignInAsync(phone, PortalAppFactory.ManagerEmail, PortalAppFactory.DemoPassword);
         try
         {
-            // The state a full disk leaves (the real full disk is in the integration tests' DatabaseFaultTests).
+            // The state a full disk leaves (the real full disk is in the integration tests' DatabaseFaultTests); set
+            // after signing in, as a successful sign-in is a write that shows the disk has room again.
             writes.Failed(new Microsoft.Data.Sqlite.SqliteException("database or disk is full", 13));
             await page.GotoAsync("automations");
             await LivePortal.WaitForCircuitAsync(page);
             await Assertions.Expect(page.Locator("[data-testid=database-banner]")).ToContainTextAsync("the disk that holds it is full");
             await LivePortal.ScreenshotAsync(page, "database-full-banner");
-            var phone = await portal.NewPageAsync(390, 844);
-            await LivePortal.SignInAsync(phone, PortalAppFactory.ManagerEmail, PortalAppFactory.DemoPassword);
+            await phone.GotoAsync("");
+            await LivePortal.WaitForCircuitAsync(phone);
             await Assertions.Expect(phone.Locator("[data-testid=database-banner]")).ToBeVisibleAsync();
             await LivePortal.ScreenshotAsync(phone, "database-full-banner-phone");
             await phone.Context.CloseAsync();

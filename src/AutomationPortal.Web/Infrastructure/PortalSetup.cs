@@ -160,10 +160,8 @@ public static class PortalSetup
     {
         app.UseForwardedHeaders();
         app.Use(Security.SecurityHeaders.Apply);
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        }
+        // Always: API callers get problem details in development too (pages then still show the developer page above it).
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         // API callers get bare status codes and problem details, never HTML pages.

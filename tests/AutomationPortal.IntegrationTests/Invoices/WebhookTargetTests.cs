@@ -93,6 +93,14 @@ public sealed class WebhookTargetTests(InvoicePortalFixture portal) : IClassFixt
         var audit = await api.Client.GetStringAsync(new Uri("/api/admin/audit?text=secret-hook", UriKind.Relative));
         var everything = await api.Client.GetStringAsync(new Uri("/api/automations", UriKind.Relative)) + await api.Client.GetStringAsync(new Uri($"/api/automations/{id}", UriKind.Relative));
         Assert.DoesNotContain("s3cret", audit + everything, StringComparison.Ordinal);
+
+        // Pointed at another host with the secret still masked: refused, or the secret would go to that host.
+        var current = await api.GetAsync(id);
+        var moved = System.Text.Json.Nodes.JsonNode.Parse(current.GetProperty("settings").GetRawText())!.AsObject();
+        moved["webhookUrl"] = "http://127.0.0.2:9/hooks/";
+        using var redirected = await api.Client.PutAsJsonAsync(new Uri($"/api/automations/{id}", UriKind.Relative), new { settings = moved, version = current.GetProperty("version").GetInt64() });
+        Assert.Equal(HttpStatusCode.BadRequest, redirected.StatusCode);
+        Assert.Contains("settings.webhookSecret", await redirected.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -13,6 +13,11 @@ public sealed class WebhookTargetTests
     [InlineData("fd00:ec2::254")]
     [InlineData("0.0.0.0")]
     [InlineData("224.0.0.1")]
+    [InlineData("100.100.100.200")]
+    [InlineData("168.63.129.16")]
+    [InlineData("64:ff9b::a9fe:a9fe")]
+    [InlineData("2002:a9fe:a9fe::1")]
+    [InlineData("::169.254.169.254")]
     public void LinkLocalMetadataAndNonAddressesAreRefusedEvenWithPrivateNetworksAllowed(string address) =>
         Assert.NotNull(WebhookTargets.Refusal(IPAddress.Parse(address), allowPrivateNetworks: true));
 

@@ -712,7 +712,11 @@ public sealed class AutomationService(
 
             if (settings is not null)
             {
-                secrets.Protect(settings, creating ? null : KindSettings.Read(kind, automation.Settings));
+                foreach (var problem in secrets.Protect(settings, creating ? null : KindSettings.Read(kind, automation.Settings)))
+                {
+                    errors["settings." + problem.Field] = [problem.Message];
+                }
+
                 var serialized = KindSettings.Serialize(settings);
                 if (serialized != automation.Settings)
                 {

@@ -18,6 +18,18 @@ public sealed class DatabaseWrites(PortalDatabase database, TimeProvider time)
 
     public DateTimeOffset? Since { get; private set; }
 
+    /// <summary>A probe's answer is reused for this long, so a flood of /health calls does not compete with real writes.</summary>
+    private static readonly TimeSpan ProbeFor = TimeSpan.FromSeconds(5);
+
+    private DateTimeOffset _probedAt = DateTimeOffset.MinValue;
+
+    /// <summary>A write went through: whatever stopped writes before is over.</summary>
+    public void Succeeded()
+    {
+        _problem = null;
+        Since = null;
+    }
+
     /// <summary>The reason when <paramref name="exception"/> (or what it wraps) says the database cannot be written.</summary>
     public static string? Reason(Exception exception)
     {
@@ -60,8 +72,16 @@ public sealed class DatabaseWrites(PortalDatabase database, TimeProvider time)
     /// <summary>
     /// Writes one small row, as every change would: the truth about the disk and the file, not a read that still works.
     /// </summary>
-    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken, bool fresh = false)
     {
+        // While writes work, one probe serves a few seconds; while they fail, every probe tries again, so recovery shows at once.
+        var now = time.GetUtcNow();
+        if (!fresh && _problem is null && now - _probedAt < ProbeFor)
+        {
+            return null;
+        }
+
+        _probedAt = now;
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -72,8 +92,7 @@ public sealed class DatabaseWrites(PortalDatabase database, TimeProvider time)
                 """;
             command.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             await command.ExecuteNonQueryAsync(cancellationToken);
-            _problem = null;
-            Since = null;
+            Succeeded();
             return null;
         }
         catch (Exception e) when (Reason(e) is not null)
@@ -93,6 +112,18 @@ public sealed class DatabaseWritesHealthCheck(DatabaseWrites writes) : IHealthCh
 /// <summary>Notes every failed save, from any feature, so the portal says at once that it cannot write.</summary>
 public sealed class DatabaseWritesInterceptor(DatabaseWrites writes) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
 {
+    public override int SavedChanges(Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result)
+    {
+        writes.Succeeded();
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        writes.Succeeded();
+        return ValueTask.FromResult(result);
+    }
+
     public override void SaveChangesFailed(Microsoft.EntityFrameworkCore.Diagnostics.DbContextErrorEventData eventData)
     {
         ArgumentNullException.ThrowIfNull(eventData);

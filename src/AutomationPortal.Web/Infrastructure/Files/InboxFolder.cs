@@ -161,7 +161,7 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
         {
             // FreeName found the name free; overwrite lets the system rename in one step (the folder has one writer).
             // Across drives the system copies then deletes: a copy cut short (a full disk) is removed below.
-            File.Move(file, target, overwrite: true);
+            SafeFiles.Move(file, target);
         }
         catch (FileNotFoundException)
         {

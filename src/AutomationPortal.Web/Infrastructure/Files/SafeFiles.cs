@@ -80,7 +80,7 @@ public static class SafeFiles
             if (fd < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == NativeMethods.ELOOP)
+                if (errno == NativeMethods.ELOOP || (OperatingSystem.IsFreeBSD() && errno == 31))
                 {
                     throw new NotARegularFileException($"{Path.GetFileName(path)} is a symbolic link; links are not followed.");
                 }
@@ -138,16 +138,81 @@ public static class SafeFiles
         return rest.ToArray();
     }
 
+    /// <summary>
+    /// Moves a file by a rename only when it is no plain file (a link, a pipe: the entry itself moves, never what it
+    /// points at); a plain file crossing drives is copied without following links, checked, then the original removed.
+    /// </summary>
+    public static void Move(string source, string target)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD())
+        {
+            File.Move(source, target, overwrite: true);
+            return;
+        }
+
+        if (NativeMethods.Rename(source, target) == 0)
+        {
+            return;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == NativeMethods.ENOENT)
+        {
+            throw new FileNotFoundException($"{Path.GetFileName(source)} is gone.", source);
+        }
+
+        if (errno != NativeMethods.EXDEV)
+        {
+            throw new IOException($"{Path.GetFileName(source)} could not be moved (error {errno}).");
+        }
+
+        // Another drive: only a plain file is copied (opened without following a link), under a temporary name.
+        var part = target + ".part";
+        try
+        {
+            using (var input = OpenRead(source))
+            using (var output = new FileStream(part, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                input.CopyTo(output);
+                output.Flush(flushToDisk: true);
+                if (output.Length != input.Length)
+                {
+                    throw new IOException($"{Path.GetFileName(source)} changed while it was copied.");
+                }
+            }
+
+            File.Move(part, target, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(part);
+            }
+            catch (IOException)
+            {
+                // Nothing more to do: the original is intact.
+            }
+
+            throw;
+        }
+
+        File.Delete(source);
+    }
+
     private static class NativeMethods
     {
-        public const int ELOOP = 40;
+        public static readonly int ELOOP = OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? 62 : 40;
         public const int ENOENT = 2;
+        public const int EXDEV = 18;
 
         private const int ReadOnly = 0;
 
         // O_NOFOLLOW and O_NONBLOCK differ between platforms; O_CLOEXEC keeps the descriptor from child processes.
         public static readonly int ReadOnlyNoFollowNonBlocking = OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()
-            ? ReadOnly | 0x0100 | 0x0004 | 0x1000000
+            ? ReadOnly | 0x0100 | 0x0004 | (OperatingSystem.IsMacOS() ? 0x1000000 : 0x100000)
             : RuntimeInformation.OSArchitecture is Architecture.Arm or Architecture.Arm64
                 ? ReadOnly | 0x8000 | 0x800 | 0x80000
                 : ReadOnly | 0x20000 | 0x800 | 0x80000;
@@ -155,6 +220,10 @@ public static class SafeFiles
         [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+        [DllImport("libc", EntryPoint = "rename", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string source, [MarshalAs(UnmanagedType.LPUTF8Str)] string target);
     }
 }
 

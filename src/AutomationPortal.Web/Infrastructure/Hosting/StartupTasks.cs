@@ -46,7 +46,7 @@ public sealed class PortalInitializer(IServiceScopeFactory scopes, PortalDatabas
         }
 
         // A database that reads but cannot be written (read-only file, full disk) must not look like a working portal.
-        if (await scope.ServiceProvider.GetRequiredService<DatabaseWrites>().ProbeAsync(cancellationToken) is not null)
+        if (await scope.ServiceProvider.GetRequiredService<DatabaseWrites>().ProbeAsync(cancellationToken, fresh: true) is not null)
         {
             throw Unwritable(scope.ServiceProvider.GetRequiredService<DatabaseWrites>().Problem ?? "it refuses writes", null);
         }

@@ -49,7 +49,11 @@ public static class RateLimits
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ApiPartition);
+            // Per caller, and per address for calls with a key: the key is not checked yet here, so a new made-up key
+            // on every call must not buy a fresh allowance.
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(ApiPartition),
+                PartitionedRateLimiter.Create<HttpContext, string>(KeyedAddressPartition));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
@@ -63,6 +67,23 @@ public static class RateLimits
             };
         });
         return services;
+    }
+
+    /// <summary>Calls with an API key, counted per client address too: four keys' worth from one address at most.</summary>
+    private static RateLimitPartition<string> KeyedAddressPartition(HttpContext context)
+    {
+        if (!PortalAuth.IsApi(context.Request) || !context.Request.Headers.ContainsKey(Features.ApiKeys.ApiKeyDefaults.HeaderName))
+        {
+            return RateLimitPartition.GetNoLimiter("not keyed");
+        }
+
+        var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        return RateLimitPartition.GetFixedWindowLimiter("keyed-address:" + context.Connection.RemoteIpAddress, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = (int)Math.Min(int.MaxValue, limits.ApiPerCallerPerMinute * 4L),
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
     }
 
     /// <summary>API calls are counted per API key, else per signed-in person, else per client address.</summary>

@@ -34,8 +34,11 @@ public static class SameSiteApiWrites
         }, options: null, contentType: "application/problem+json");
     }
 
+    /// <summary>
+    /// The same host name as the request's: scheme and port are left out, as a TLS proxy in front changes both
+    /// (https on 443 outside, http on the portal's port inside) while browsers send the outside ones.
+    /// </summary>
     private static bool IsSameSite(string origin, HttpRequest request) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-        && string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        && string.Equals(uri.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase);
 }

@@ -24,7 +24,18 @@ public static class SecurityHeaders
         ArgumentNullException.ThrowIfNull(next);
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
         context.Items[NonceKey] = nonce;
-        var headers = context.Response.Headers;
+
+        // Set as the answer starts: an error page, after the exception handler cleared the headers, carries them too.
+        context.Response.OnStarting(() =>
+        {
+            Write(context.Response.Headers, nonce);
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+
+    private static void Write(IHeaderDictionary headers, string nonce)
+    {
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
@@ -32,6 +43,5 @@ public static class SecurityHeaders
         headers.ContentSecurityPolicy =
             $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
             "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-        return next(context);
     }
 }

@@ -27,7 +27,7 @@ public sealed class InvoiceIntakeSettings
     /// The receiver's secret (for example "Bearer …"), sent in <see cref="WebhookSecretHeader"/>: stored encrypted, shown
     /// masked, never returned by the API. Keep credentials here, never in the address.
     /// </summary>
-    [SecretSetting]
+    [SecretSetting(BoundTo = nameof(WebhookUrl))]
     public string? WebhookSecret { get; set; }
 
     /// <summary>Invoices payable above this, in their own currency, go to a person (over-threshold).</summary>

@@ -13,18 +13,46 @@ public static class WebhookTargets
 {
     private static readonly IPAddress AwsMetadataV6 = IPAddress.Parse("fd00:ec2::254");
 
+    /// <summary>Cloud metadata and host services outside 169.254.0.0/16: Alibaba, Oracle, Azure's wire server.</summary>
+    private static readonly IPAddress[] MetadataV4 = [IPAddress.Parse("100.100.100.200"), IPAddress.Parse("192.0.0.192"), IPAddress.Parse("168.63.129.16")];
+
+    /// <summary>An IPv4 address carried inside an IPv6 one (mapped, compatible, NAT64 64:ff9b::/96, 6to4 2002::/16), or the address itself.</summary>
+    private static IPAddress Unwrap(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        var b = address.GetAddressBytes();
+        var compatible = b.Take(12).All(x => x == 0) && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] <= 1);
+        var nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.Skip(4).Take(8).All(x => x == 0);
+        if (compatible || nat64)
+        {
+            return new IPAddress(b[12..16]);
+        }
+
+        return b[0] == 0x20 && b[1] == 0x02 ? new IPAddress(b[2..6]) : address;
+    }
+
     /// <summary>Why the portal will not connect to <paramref name="address"/>, or null when it may.</summary>
     public static string? Refusal(IPAddress address, bool allowPrivateNetworks)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = Unwrap(address);
         var bytes = address.GetAddressBytes();
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
+            if (MetadataV4.Contains(address))
+            {
+                return $"{address} is a cloud metadata or host service address; webhooks never go there.";
+            }
+
             if (bytes[0] == 169 && bytes[1] == 254)
             {
                 return $"{address} is a link-local address (169.254.0.0/16, where cloud metadata services answer); webhooks never go there.";

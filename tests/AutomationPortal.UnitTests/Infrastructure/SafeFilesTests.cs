@@ -17,6 +17,18 @@ public sealed class SafeFilesTests : IDisposable
     }
 
     [Fact]
+    public void DotDotAfterALinkGoesUpFromWhereTheLinkLeadsAsTheSystemDoes()
+    {
+        var deep = Directory.CreateDirectory(Path.Combine(_root, "elsewhere", "deep")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(_root, "d"), deep);
+        Directory.CreateSymbolicLink(Path.Combine(_root, "tricky"), "d/../../x");
+
+        // The kernel follows d to elsewhere/deep, then goes up twice: to _root, then x.
+        Assert.Equal(Path.Combine(_root, "x"), SafeFiles.RealPath(Path.Combine(_root, "tricky")));
+        Assert.Equal(Path.Combine(_root, "elsewhere"), SafeFiles.RealPath(Path.Combine(_root, "d", "..")));
+    }
+
+    [Fact]
     public void ALoopOfLinksIsRefusedNotFollowedForever()
     {
         Directory.CreateSymbolicLink(Path.Combine(_root, "a"), Path.Combine(_root, "b"));

@@ -27,7 +27,9 @@ public static class SafeFiles
     public static string RealPath(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Resolve(Path.GetFullPath(path), 0);
+
+        // Not GetFullPath: it folds ".." as text, where the system applies ".." after following the links before it.
+        return Resolve(Path.IsPathRooted(path) ? path : Path.Combine(Directory.GetCurrentDirectory(), path), 0);
     }
 
     private static string Resolve(string full, int depth)
@@ -42,13 +44,24 @@ public static class SafeFiles
         var parts = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < parts.Length; i++)
         {
+            if (parts[i] == ".")
+            {
+                continue;
+            }
+
+            if (parts[i] == "..")
+            {
+                current = Path.GetDirectoryName(current.TrimEnd(Path.DirectorySeparatorChar)) ?? root;
+                continue;
+            }
+
             var next = Path.Combine(current, parts[i]);
             FileSystemInfo entry = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
             if (entry.LinkTarget is { } target)
             {
                 var resolved = Path.IsPathRooted(target) ? target : Path.Combine(current, target);
                 var rest = string.Join(Path.DirectorySeparatorChar, parts[(i + 1)..]);
-                return Resolve(Path.GetFullPath(rest.Length == 0 ? resolved : Path.Combine(resolved, rest)), depth + 1);
+                return Resolve(rest.Length == 0 ? resolved : Path.Combine(resolved, rest), depth + 1);
             }
 
             current = next;

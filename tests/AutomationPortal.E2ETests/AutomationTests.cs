@@ -36,12 +36,30 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
     [Fact]
     public async Task AnAdminRunsAnAutomationNowAndReadsTheRun()
     {
+        // An automation of its own, on a yearly schedule: the demo's runs every five minutes could read its inbox first.
+        using var http = portal.ApiClient();
+        var id = await LivePortal.CreateAutomationAsync(http, new
+        {
+            kind = "sample-inbox",
+            name = "Numbers to run now",
+            schedule = "0 0 3 1 1 ?",
+            state = "Production",
+            settings = new { inboxPath = "run-now/inbox", outboxPath = "run-now/outbox", settleSeconds = 0, escalateAbove = 500 },
+        });
+        var inbox = Path.Combine(portal.DataFolder, "run-now", "inbox");
+        foreach (var (name, value) in new[] { ("a.txt", "12.50"), ("b.txt", "740"), ("c.txt", "not a number"), ("d.txt", "64") })
+        {
+            await File.WriteAllTextAsync(Path.Combine(inbox, name), value);
+            File.SetLastWriteTimeUtc(Path.Combine(inbox, name), DateTime.UtcNow.AddMinutes(-1));
+        }
+
         var page = await portal.NewPageAsync(1400, 900);
         await LivePortal.SignInAsync(page, PortalAppFactory.AdminEmail, PortalAppFactory.AdminPassword);
         await page.GotoAsync("automations");
         await LivePortal.WaitForCircuitAsync(page);
-        await page.Locator("a", new PageLocatorOptions { HasText = Demo }).ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(Demo);
+        await page.Locator("a", new PageLocatorOptions { HasText = "Numbers to run now" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Numbers to run now");
+        Assert.EndsWith(id.ToString(), page.Url, StringComparison.Ordinal);
 
         await page.ClickAsync("[data-testid=detail-run-now]");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Open" }).ClickAsync();
@@ -50,7 +68,7 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
         await Assertions.Expect(page.Locator("[data-testid=work-items] tbody tr").First).ToBeVisibleAsync();
         await LivePortal.ScreenshotAsync(page, "run-detail");
         await page.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Log" }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=run-log]")).ToContainTextAsync("quarantined");
+        await Assertions.Expect(page.Locator("[data-testid=run-log]")).ToContainTextAsync("quarantined (unreadable)");
 
         // Every work item opens with its decisions and what was done.
         await page.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Items" }).ClickAsync();

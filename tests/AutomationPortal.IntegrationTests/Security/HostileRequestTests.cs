@@ -57,6 +57,29 @@ public sealed class HostileRequestTests(InvoicePortalFixture portal) : IClassFix
     }
 
     [Fact]
+    public async Task AnInvoicesLinesComeAPageAtATimeSoNoAnswerGrowsWithTheDocument()
+    {
+        var api = AutomationApi.For(portal);
+        var id = (await InvoiceFiles.CreateAsync(api, "long-lines", new { inboxPath = "long-lines/inbox", outboxPath = "long-lines/outbox", flagNewSuppliers = false, reviewThreshold = 1_000_000_000 })).GetProperty("id").GetGuid();
+        var sample = InvoiceSamples.Create(960);
+        var invoice = sample with { Lines = Enumerable.Range(1, 450).Select(i => sample.Lines[0] with { Id = $"L{i}" }).ToList() };
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(InvoiceWriter.Write(invoice, InvoiceFormat.Ubl)), "files", "long.xml");
+        using var upload = await api.Client.PostAsync(new Uri($"/api/automations/{id}/items", UriKind.Relative), form);
+        var itemId = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("files")[0].GetProperty("workItemId").GetGuid();
+
+        var first = Payload(await InvoiceFiles.DetailAsync(api, itemId));
+        var last = Payload(await api.Client.GetFromJsonAsync<JsonElement>(new Uri($"/api/work-items/{itemId}?linesFrom=400", UriKind.Relative)));
+
+        Assert.Equal(200, first.GetProperty("invoice").GetProperty("lines").GetArrayLength());
+        Assert.Equal(450, first.GetProperty("linesTotal").GetInt32());
+        Assert.Equal(50, last.GetProperty("linesShown").GetInt32());
+        Assert.Equal("L401", last.GetProperty("invoice").GetProperty("lines")[0].GetProperty("id").GetString());
+    }
+
+    private static JsonElement Payload(JsonElement detail) => JsonDocument.Parse(detail.GetProperty("payload").GetString()!).RootElement;
+
+    [Fact]
     public async Task AFileNamedIn150CjkCharactersIsTakenUnderAShortenedNameThatKeepsItsExtension()
     {
         var api = AutomationApi.For(portal);

@@ -101,9 +101,20 @@ public static class AutomationsModule
         read.MapGet("/work-items", async (Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, string? search, int? page, int? pageSize, AutomationQueries queries, CancellationToken ct) =>
             TypedResults.Ok(await queries.WorkItemsAsync(automationId, status, reason, runId, search, page ?? 1, pageSize ?? 50, ct)))
             .WithSummary("Work items, newest first; search matches the reference (invoice number), party (supplier) or party id. page counts from 1; pageSize up to 500.");
-        read.MapGet("/work-items/{id:guid}", async Task<Results<Ok<WorkItemDetail>, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
-            await queries.WorkItemAsync(id, ct) is { } item ? TypedResults.Ok(item) : TypedResults.NotFound())
-            .WithSummary("A work item with its payload (for invoices: the invoice, its verification and the duplicate evidence), decisions, escalation and effects.");
+        read.MapGet("/work-items/{id:guid}", async Task<Results<Ok<WorkItemDetail>, NotFound>> (Guid id, int? linesFrom, int? lines, AutomationQueries queries, AutomationKindCatalog catalog, CancellationToken ct) =>
+            {
+                if (await queries.WorkItemAsync(id, ct) is not { } item)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                // Long lists in the payload (an invoice's lines) come a page at a time: 200 unless asked, 1,000 at most.
+                var count = Math.Clamp(lines ?? 200, 1, 1000);
+                return TypedResults.Ok(item.Payload is { } payload && catalog.Find(item.Kind) is { } kind
+                    ? item with { Payload = kind.PagePayload(payload, Math.Max(linesFrom ?? 0, 0), count) }
+                    : item);
+            })
+            .WithSummary("A work item with its payload (for invoices: the invoice, its verification and the duplicate evidence), decisions, escalation and effects. An invoice's lines come 200 at a time (linesFrom, lines up to 1000), with linesTotal, linesFrom and linesShown in the payload.");
         read.MapGet("/work-items/{id:guid}/original", async Task<Results<FileStreamHttpResult, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
             await queries.OpenOriginalAsync(id, ct) is { } original
                 ? TypedResults.File(original.Content, "application/octet-stream", InvoiceIntakeService.SafeName(original.Name))

@@ -45,6 +45,12 @@ public interface IAutomationKind
     void Resumed(object settings, IServiceProvider services)
     {
     }
+
+    /// <summary>
+    /// A stored payload as the API answers it, with its long lists (an invoice's lines) cut to one page from
+    /// <paramref name="from"/>, and where that page lies, so no answer grows with the document. Unchanged by default.
+    /// </summary>
+    string PagePayload(string payload, int from, int count) => payload;
 }
 
 /// <summary>A folder an automation reads or writes, for people: what it is for and where it is.</summary>

@@ -135,6 +135,25 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         }
     }
 
+    /// <summary>The invoice's lines, one page of them, with <c>linesTotal</c>, <c>linesFrom</c> and <c>linesShown</c> beside.</summary>
+    public string PagePayload(string payload, int from, int count)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(payload) is not System.Text.Json.Nodes.JsonObject root
+            || root["invoice"] is not System.Text.Json.Nodes.JsonObject invoice || invoice["lines"] is not System.Text.Json.Nodes.JsonArray lines)
+        {
+            return payload;
+        }
+
+        var total = lines.Count;
+        var start = Math.Clamp(from, 0, total);
+        var page = lines.Skip(start).Take(count).Select(l => l?.DeepClone()).ToArray();
+        invoice["lines"] = new System.Text.Json.Nodes.JsonArray(page);
+        root["linesTotal"] = total;
+        root["linesFrom"] = start;
+        root["linesShown"] = page.Length;
+        return root.ToJsonString();
+    }
+
     /// <summary>The folders of an automation's settings, resolved against the data folder.</summary>
     public static (InboxFolder Folder, string Uploads, string Outbox) Folders(InvoiceIntakeSettings settings, string dataFolder)
     {

@@ -283,7 +283,7 @@ public sealed class AutomationService(
         await scheduler.ScheduleAsync(automation, cancellationToken);
         if (pausing)
         {
-            stops.RequestStop(automation.Id, $"paused by {actor.Name}");
+            stops.RequestStop(automation.Id, automation.PauseDescription ?? $"paused by {actor.Name}");
         }
         else if ((wasPaused || wasDraft) && Automation.IsRunnable(automation.State))
         {
@@ -308,7 +308,7 @@ public sealed class AutomationService(
         if (await ChangeAsync(id, a => a.Pause(actor.Name, Now), cancellationToken) is { } automation)
         {
             await scheduler.ApplyStateAsync(automation, cancellationToken);
-            stops.RequestStop(automation.Id, $"paused by {actor.Name}");
+            stops.RequestStop(automation.Id, automation.PauseDescription ?? $"paused by {actor.Name}");
         }
 
         return await GetAsync(id, cancellationToken);
@@ -359,7 +359,7 @@ public sealed class AutomationService(
             {
                 paused.Add(automation);
                 await scheduler.ApplyStateAsync(automation, cancellationToken);
-                stops.RequestStop(automation.Id, $"paused by {actor.Name} with Pause all");
+                stops.RequestStop(automation.Id, automation.PauseDescription ?? $"paused by {actor.Name} with Pause all");
             }
         }
 

@@ -147,10 +147,8 @@ internal sealed class EngineStore : IAsyncDisposable
             return null;
         }
 
-        var state = reader.GetString(0);
-        var by = reader.IsDBNull(1) ? "an Admin" : reader.GetString(1);
-        return state == nameof(AutomationState.AutoPaused) ? "paused itself (guardrails)"
-            : state == nameof(AutomationState.Paused) ? (reader.IsDBNull(2) ? $"paused by {by}" : $"paused by {by} with Pause all")
+        return Enum.TryParse<AutomationState>(reader.GetString(0), out var state)
+            ? Automation.DescribePause(state, reader.IsDBNull(1) ? null : reader.GetString(1), !reader.IsDBNull(2), null)
             : null;
     }
 

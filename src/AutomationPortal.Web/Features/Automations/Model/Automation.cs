@@ -133,10 +133,15 @@ public sealed class Automation : IVersioned, ITimestamped
     }
 
     /// <summary>Why the automation is paused, in a sentence for people (null when it runs).</summary>
-    public string? PauseDescription => !IsPaused ? null
-        : State == AutomationState.AutoPaused ? $"paused itself (guardrails){(PausedAt is { } a ? $" at {a:yyyy-MM-dd HH:mm} UTC" : "")}"
-        : EmergencyStopId is not null ? $"paused by {PausedBy ?? "an Admin"} with Pause all"
-        : $"paused by {PausedBy ?? "an Admin"}";
+    public string? PauseDescription => DescribePause(State, PausedBy, EmergencyStopId is not null, PausedAt);
+
+    /// <summary>The one wording of why an automation is paused, for stored rows and for rows the engine reads itself.</summary>
+    public static string? DescribePause(AutomationState state, string? pausedBy, bool byEmergencyStop, DateTime? pausedAt) => state switch
+    {
+        AutomationState.AutoPaused => $"paused itself (guardrails){(pausedAt is { } a ? $" at {a:yyyy-MM-dd HH:mm} UTC" : "")}",
+        AutomationState.Paused => byEmergencyStop ? $"paused by {pausedBy ?? "an Admin"} with Pause all" : $"paused by {pausedBy ?? "an Admin"}",
+        _ => null,
+    };
 }
 
 /// <summary>An emergency stop: Pause all, with the automations it paused, so Resume all undoes exactly that.</summary>

@@ -23,7 +23,8 @@ public sealed class SecurityTests(LivePortal portal) : IClassFixture<LivePortal>
         [
             "", "automations", $"automations/{id}", $"runs/{runs.GetProperty("items")[0].GetProperty("id").GetGuid()}",
             $"work-items/{items.GetProperty("items")[0].GetProperty("id").GetGuid()}", "alerts", "escalations", "roi", "opportunities",
-            "integrations", "admin/users", "admin/api-keys", "admin/audit", "Account/Manage", "not-found", "status/404",
+            "integrations", "admin/users", "admin/api-keys", "admin/audit", "Account/Manage", "Account/Manage/TwoFactor",
+            "Account/Manage/EnableAuthenticator", "not-found", "status/404",
         ];
 
         var page = await portal.NewPageAsync(1280, 800);
@@ -48,7 +49,7 @@ public sealed class SecurityTests(LivePortal portal) : IClassFixture<LivePortal>
 
         var anonymous = await portal.NewPageAsync(1280, 800);
         var anonymousViolations = Watch(anonymous);
-        foreach (var path in new[] { "Account/Login", "Account/Lockout", "Account/AccessDenied", "Error" })
+        foreach (var path in new[] { "Account/Login", "Account/Lockout", "Account/AccessDenied", "Account/LoginWith2fa", "Error" })
         {
             await anonymous.GotoAsync(path);
         }

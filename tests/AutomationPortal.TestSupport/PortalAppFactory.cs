@@ -92,6 +92,23 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         return await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), form);
     }
 
+    /// <summary>
+    /// Posts one of the forms of a server-rendered page, as a browser does: reads the page for its antiforgery token,
+    /// then posts the named form with the given fields to the same address.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string formName, IDictionary<string, string>? fields = null)
+    {
+        var page = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var values = new Dictionary<string, string>(fields ?? new Dictionary<string, string>())
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["_handler"] = formName,
+        };
+        using var form = new FormUrlEncodedContent(values);
+        return await client.PostAsync(new Uri(path, UriKind.Relative), form);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -150,6 +150,7 @@ public static class PortalSetup
             .AddRoles<PortalRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
+            .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
@@ -176,6 +177,7 @@ public static class PortalSetup
         });
         app.Use(Security.SameSiteApiWrites.Check);
         app.UseAuthentication();
+        app.Use(TwoFactor.Enforce);
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();

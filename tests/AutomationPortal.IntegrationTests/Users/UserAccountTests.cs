@@ -72,7 +72,7 @@ public sealed class UserAccountTests(PortalFixture portal) : IClassFixture<Porta
     }
 
     [Fact]
-    public async Task RoleChangesWithAStaleVersionAreRefused()
+    public async Task RoleChangesWithAStaleVersionAnswerConflict()
     {
         var (_, _, id) = await CreateUserAsync("Agent");
         using var admin = portal.CreateApiClient(PortalAppFactory.BootstrapApiKey);
@@ -83,7 +83,7 @@ public sealed class UserAccountTests(PortalFixture portal) : IClassFixture<Porta
 
         Assert.Equal("Manager", promoted.GetProperty("roles")[0].GetString());
         Assert.True(promoted.GetProperty("version").GetInt64() > version);
-        Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Contains("changed by someone else", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 

@@ -22,10 +22,7 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
         // No open redirects: an address of another site (https://evil.example/, //evil.example, /\evil.example) leads
         // home instead; the portal's own absolute addresses are made relative.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal)
-            || uri.StartsWith("/\\", StringComparison.Ordinal)
-            || uri.Contains('\\', StringComparison.Ordinal))
+        if (!IsLocal(uri))
         {
             uri = Uri.TryCreate(uri, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https"
                 && navigationManager.BaseUri.StartsWith(absolute.GetLeftPart(UriPartial.Authority) + "/", StringComparison.OrdinalIgnoreCase)
@@ -35,6 +32,17 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
         navigationManager.NavigateTo(uri);
     }
+
+    /// <summary>Whether an address stays on this site: relative, and not one that browsers read as another host.</summary>
+    public static bool IsLocal(string? uri) =>
+        uri is not null
+        && Uri.IsWellFormedUriString(uri, UriKind.Relative)
+        && !uri.StartsWith("//", StringComparison.Ordinal)
+        && !uri.StartsWith("/\\", StringComparison.Ordinal)
+        && !uri.Contains('\\', StringComparison.Ordinal);
+
+    /// <summary>An address to link back to: the given one when it is local, else the home page.</summary>
+    public static string LocalOrHome(string? uri) => IsLocal(uri) && uri!.Length > 0 ? uri : "/";
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {

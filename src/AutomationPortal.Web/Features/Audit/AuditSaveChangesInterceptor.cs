@@ -164,7 +164,7 @@ internal static class AuditRules
             EntityState.Deleted => AuditAction.Deleted,
             _ => AuditAction.Updated,
         };
-        var (type, id, summary) = Name(entry, context, action, changes.Keys);
+        var (type, id, summary) = Name(entry, context, action, changes.Keys, actor);
         return new AuditEntry
         {
             At = now,
@@ -198,7 +198,7 @@ internal static class AuditRules
     }
 
     /// <summary>Names the common account events, so the log reads "signed in" rather than a field list.</summary>
-    private static string UserChange(Users.PortalUser user, ICollection<string> changed)
+    private static string UserChange(Users.PortalUser user, ICollection<string> changed, Actor actor)
     {
         if (changed.Contains(nameof(Users.PortalUser.DeactivatedAt)))
         {
@@ -208,6 +208,13 @@ internal static class AuditRules
         if (changed.Contains(nameof(Users.PortalUser.LockoutEnd)))
         {
             return user.LockoutEnd is null ? "unlocked" : user.LockoutEnd == DateTimeOffset.MaxValue ? "locked by an Admin" : "locked after failed sign-ins";
+        }
+
+        if (changed.Contains(nameof(Users.PortalUser.TwoFactorEnabled)))
+        {
+            return user.TwoFactorEnabled ? "turned on two-factor sign-in"
+                : actor.Kind == ActorKind.User && actor.Id == user.Id ? "turned off two-factor sign-in"
+                : "second factor reset: two-factor sign-in off, authenticator and recovery codes removed, signed out everywhere";
         }
 
         if (changed.Count == 1 && changed.Contains(nameof(Users.PortalUser.LastSignInAt)))
@@ -233,14 +240,14 @@ internal static class AuditRules
         return "updated: " + string.Join(", ", changed);
     }
 
-    private static (string Type, string Id, string Summary) Name(EntityEntry entry, DbContext context, AuditAction action, ICollection<string> changed)
+    private static (string Type, string Id, string Summary) Name(EntityEntry entry, DbContext context, AuditAction action, ICollection<string> changed, Actor actor)
     {
         var key = string.Join(",", entry.Metadata.FindPrimaryKey()?.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString()) ?? []);
         var verb = action.ToString().ToLowerInvariant();
         switch (entry.Entity)
         {
             case Users.PortalUser user:
-                return ("User", key, action == AuditAction.Updated ? $"User {user.Email} {UserChange(user, changed)}" : $"User {user.Email} {verb}");
+                return ("User", key, action == AuditAction.Updated ? $"User {user.Email} {UserChange(user, changed, actor)}" : $"User {user.Email} {verb}");
             case ApiKeys.ApiKey apiKey:
                 return ("ApiKey", key, $"API key '{apiKey.Name}' ({apiKey.Role}) {verb}");
             case Microsoft.AspNetCore.Identity.IdentityUserRole<Guid> link:

@@ -48,7 +48,8 @@ public sealed class PortalSignInManager(
     {
         ArgumentNullException.ThrowIfNull(user);
         await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
-        if (Context.Request.Path.StartsWithSegments("/Account/Login"))
+        // The password step, or the second step after it (authenticator or recovery code): a sign-in by the person.
+        if (Context.Request.Path.Value?.StartsWith("/Account/Login", StringComparison.OrdinalIgnoreCase) == true)
         {
             user.LastSignInAt = time.GetUtcNow().UtcDateTime;
             await UserManager.UpdateAsync(user);

@@ -22,6 +22,7 @@ public sealed record UserSummary(
     DateTime? LastSignInAt,
     DateTimeOffset? LockedUntil,
     int FailedAttempts,
+    bool TwoFactorEnabled,
     long Version);
 
 public sealed record NewUser(string Email, string DisplayName, Role Role, string? Password);
@@ -29,7 +30,10 @@ public sealed record NewUser(string Email, string DisplayName, Role Role, string
 public sealed record CreatedUser(UserSummary User, string? GeneratedPassword);
 
 /// <summary>A user action the portal refused, with a message that says what to do.</summary>
-public sealed class UserAdministrationException(string message) : Exception(message);
+public class UserAdministrationException(string message) : Exception(message);
+
+/// <summary>The account changed since the caller read it (another Admin, or the person themselves); the API answers 409.</summary>
+public sealed class UserChangedMeanwhileException(string message) : UserAdministrationException(message);
 
 /// <summary>
 /// What Admins do with accounts: create, change role, lock, unlock, deactivate, reactivate.
@@ -203,6 +207,25 @@ public sealed class UserAdministration(PortalDbContext db, UserManager<PortalUse
         return password;
     }
 
+    /// <summary>
+    /// Takes away a person's second factor when they lost their phone and their recovery codes: two-factor sign-in
+    /// off, the authenticator key and the recovery codes gone, remembered browsers forgotten and every session signed
+    /// out, in one change (one audit entry). They sign in with their password next and set it up again.
+    /// </summary>
+    public async Task<UserSummary> ResetTwoFactorAsync(Guid id, long expectedVersion)
+    {
+        var user = await LoadAsync(id, expectedVersion);
+        var secrets = await db.UserTokens
+            .Where(t => t.UserId == id && t.LoginProvider == "[AspNetUserStore]" && (t.Name == "AuthenticatorKey" || t.Name == "RecoveryCodes"))
+            .ToListAsync();
+        db.UserTokens.RemoveRange(secrets);
+        user.TwoFactorEnabled = false;
+        // A new stamp signs out open sessions at their next check and voids "don't ask again on this browser".
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        Check(await users.UpdateAsync(user));
+        return (await FindAsync(id))!;
+    }
+
     /// <summary>Makes sure the portal's roles exist; safe to call at every start.</summary>
     public async Task EnsureRolesAsync()
     {
@@ -221,7 +244,7 @@ public sealed class UserAdministration(PortalDbContext db, UserManager<PortalUse
             ?? throw new UserAdministrationException("No account has that id: reload the list and choose the account again.");
         if (user.Version != expectedVersion)
         {
-            throw new UserAdministrationException($"{user.Email} was changed by someone else meanwhile. Reload the list and try again.");
+            throw new UserChangedMeanwhileException($"{user.Email} was changed by someone else meanwhile. Reload the list and try again.");
         }
 
         return user;
@@ -258,11 +281,16 @@ public sealed class UserAdministration(PortalDbContext db, UserManager<PortalUse
             : user.LockoutEnd is { } end && end > now ? UserStatus.Locked
             : UserStatus.Active;
         return new UserSummary(user.Id, user.Email ?? "", user.DisplayName, userRoles, status, user.CreatedAt, user.LastSignInAt,
-            status == UserStatus.Locked ? user.LockoutEnd : null, user.AccessFailedCount, user.Version);
+            status == UserStatus.Locked ? user.LockoutEnd : null, user.AccessFailedCount, user.TwoFactorEnabled, user.Version);
     }
 
     private static void Check(IdentityResult result)
     {
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+        {
+            throw new UserChangedMeanwhileException("The account was changed by someone else meanwhile. Reload the list and try again.");
+        }
+
         if (!result.Succeeded)
         {
             throw new UserAdministrationException(string.Join(" ", result.Errors.Select(e => e.Description)));

@@ -17,6 +17,7 @@ public static class UsersModule
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<UserAdministration>();
+        builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         builder.Services.AddScoped<IStartupTask, BootstrapAdminTask>();
         return builder;
     }
@@ -65,13 +66,16 @@ public static class UsersModule
         users.MapPost("/{id:guid}/role", (Guid id, UserChangeRequest request, UserAdministration admin, ClaimsPrincipal caller) =>
             request.Role is { } role
                 ? Run(() => admin.SetRoleAsync(id, role, request.Version, CallerId(caller)))
-                : Task.FromResult<Results<Ok<UserSummary>, ValidationProblem>>(Invalid("role", "Role is required.")));
+                : Task.FromResult<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>>(Invalid("role", "Role is required.")));
         users.MapPost("/{id:guid}/lock", (Guid id, UserChangeRequest request, UserAdministration admin, ClaimsPrincipal caller) =>
             Run(() => admin.LockAsync(id, request.Version, CallerId(caller))));
         users.MapPost("/{id:guid}/unlock", (Guid id, UserChangeRequest request, UserAdministration admin) =>
             Run(() => admin.UnlockAsync(id, request.Version)));
         users.MapPost("/{id:guid}/deactivate", (Guid id, UserChangeRequest request, UserAdministration admin, ClaimsPrincipal caller) =>
             Run(() => admin.DeactivateAsync(id, request.Version, CallerId(caller))));
+        users.MapPost("/{id:guid}/reset-two-factor", (Guid id, UserChangeRequest request, UserAdministration admin) =>
+                Run(() => admin.ResetTwoFactorAsync(id, request.Version)))
+            .WithSummary("Takes away a person's second factor (authenticator and recovery codes) and signs them out everywhere; they set it up again after signing in with their password.");
         users.MapPost("/{id:guid}/reactivate", (Guid id, UserChangeRequest request, UserAdministration admin) =>
             Run(() => admin.ReactivateAsync(id, request.Version)));
         return api;
@@ -83,11 +87,15 @@ public static class UsersModule
         return actor.Kind == ActorKind.User ? actor.Id : null;
     }
 
-    private static async Task<Results<Ok<UserSummary>, ValidationProblem>> Run(Func<Task<UserSummary>> action)
+    private static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> Run(Func<Task<UserSummary>> action)
     {
         try
         {
             return TypedResults.Ok(await action());
+        }
+        catch (UserChangedMeanwhileException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else meanwhile.");
         }
         catch (UserAdministrationException e)
         {

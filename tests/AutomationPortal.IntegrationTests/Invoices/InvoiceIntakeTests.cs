@@ -48,7 +48,9 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
         Assert.Contains("arithmetic:BR-CO-16", InvoiceFiles.Reasons(escalated));
         var quarantined = items.Where(i => i.GetProperty("status").GetString() == "Quarantined").ToList();
         Assert.Equal(2, quarantined.Count);
-        Assert.All(quarantined, i => Assert.Equal(["unreadable"], InvoiceFiles.Reasons(i)));
+        // Each with the reader's own reason: the XXE file cannot be read, the PDF is no e-invoice.
+        Assert.Equal(["unreadable"], InvoiceFiles.Reasons(Assert.Single(quarantined, i => i.GetProperty("fileName").GetString() == "hostile.xml")));
+        Assert.Equal(["unknown-format"], InvoiceFiles.Reasons(Assert.Single(quarantined, i => i.GetProperty("fileName").GetString() == "scan.pdf")));
 
         // Invoice fields at the top level; a credit note counts as negative.
         var first = items.Single(i => i.GetProperty("invoiceNumber").GetString() == "INV-2026-00001");

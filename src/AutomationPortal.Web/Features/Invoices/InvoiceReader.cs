@@ -57,9 +57,14 @@ public static class InvoiceReader
         {
             throw;
         }
+        catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.Ordinal))
+        {
+            // DTDs are prohibited: no external entity is fetched and no entity expands. Said in words, not .NET's.
+            throw new InvoiceReadException("unreadable", "The XML declares a document type (<!DOCTYPE …>, a DTD). No e-invoice needs one, and DTDs are never processed here, so the file was not read.", Positive(e.LineNumber), Positive(e.LinePosition));
+        }
         catch (XmlException e)
         {
-            throw new InvoiceReadException("unreadable", $"The XML is not well-formed or uses a forbidden feature: {e.Message}", e.LineNumber, e.LinePosition);
+            throw new InvoiceReadException("unreadable", $"The XML is not well-formed: {e.Message}", Positive(e.LineNumber), Positive(e.LinePosition));
         }
         catch (Exception e) when (e is IOException or DecoderFallbackException or FormatException or OverflowException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
@@ -320,6 +325,9 @@ public static class InvoiceReader
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    /// <summary>A line or column the parser knows (it says 0 when it does not).</summary>
+    private static int? Positive(int value) => value > 0 ? value : null;
 }
 
 /// <summary>The size limits every format shares.</summary>

@@ -229,7 +229,8 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         IReadOnlyList<InvoiceFinding>? Findings,
         string? SupplierKey,
         string? ContentKey,
-        string? Error)
+        string? Error,
+        string ErrorCode = "unreadable")
     {
         /// <summary>From the uploads folder: handed to the portal, moved out once stored in every mode.</summary>
         public bool HandedIn { get; init; }
@@ -309,7 +310,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             var read = (ReadAhead?)item.SourceState ?? ReadAhead(item.OriginalRef ?? item.Key, item.Content, item.Content.Length);
             if (read.Error is not null)
             {
-                throw new ItemRejectedException(read.Error);
+                throw new ItemRejectedException(read.Error, read.ErrorCode);
             }
 
             var invoice = read.Invoice!;
@@ -342,7 +343,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
 
             return read.TooLarge
                 ? new ReadAhead(read, file.Name, read.Length, null, null, null, null,
-                    $"The file has {read.Length:N0} bytes; this automation reads files up to {_settings.MaxFileBytes:N0} bytes (maxFileBytes).")
+                    $"The file has {read.Length:N0} bytes; this automation reads files up to {_settings.MaxFileBytes:N0} bytes (maxFileBytes).", "too-large")
                 : ReadAhead(file.Name, read.Content, read.Length) with { File = read };
         }
 
@@ -358,7 +359,8 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             }
             catch (InvoiceReadException e)
             {
-                return new ReadAhead(null, name, length, null, null, null, null, $"{name}: {e.Message}");
+                // The reader's own code (too-deep, too-many-lines, unknown-format, empty…) is the reason people filter by.
+                return new ReadAhead(null, name, length, null, null, null, null, $"{name}: {e.Message}", e.Code);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
             {

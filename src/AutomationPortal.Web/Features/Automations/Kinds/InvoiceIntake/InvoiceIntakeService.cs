@@ -59,6 +59,14 @@ public sealed class InvoiceIntakeService(
             throw AutomationValidationException.For("files", "Give at least one file: a multipart form with files, or the file itself as the request body.");
         }
 
+        // A control character (NUL, a line break) in a name is a broken client or an attack on logs and file systems:
+        // the whole request is refused before anything is stored.
+        if (files.FirstOrDefault(f => (f.FileName ?? "").Any(char.IsControl)) is { } named)
+        {
+            var shown = string.Concat((named.FileName ?? "").Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+            throw AutomationValidationException.For("files", $"The file name '{shown}' contains a control character (NUL, a line break or another); rename the file and send it again. Nothing was taken.");
+        }
+
         var (automation, settings) = await SettingsAsync(automationId, cancellationToken);
         var (_, uploads, _) = InvoiceIntakeKind.Folders(settings, database.DataFolder);
         if (folders.FolderProblem(uploads) is { } problem)
@@ -90,7 +98,7 @@ public sealed class InvoiceIntakeService(
                 if (length > settings.MaxFileBytes)
                 {
                     File.Delete(temp);
-                    results[i] = Refused(name, $"{name} is larger than this automation's limit of {Size(settings.MaxFileBytes)} (maxFileBytes); it was not taken.");
+                    results[i] = Refused(name, $"{name} is larger than this automation's limit of {SizeAbove(length, settings.MaxFileBytes).Limit} (maxFileBytes); it was not taken.");
                     continue;
                 }
 
@@ -272,6 +280,15 @@ public sealed class InvoiceIntakeService(
 
     public static string Size(long bytes) =>
         bytes >= 1024 * 1024 ? $"{bytes / 1024d / 1024d:0.#} MB" : bytes >= 1024 ? $"{bytes / 1024d:0.#} KB" : $"{bytes} bytes";
+
+    /// <summary>
+    /// A size and the limit it is above, in words that never contradict each other: where both round to the same
+    /// figure ("3 MB, above the limit of 3 MB"), both are given in bytes.
+    /// </summary>
+    public static (string Size, string Limit) SizeAbove(long bytes, long limit) =>
+        Size(bytes) == Size(limit)
+            ? (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes:N0} bytes"), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{limit:N0} bytes"))
+            : (Size(bytes), Size(limit));
 
     private static IntakeFileResult Refused(string name, string error) => new(name, null, null, [], error);
 

@@ -24,11 +24,19 @@ public static class InvoiceReasons
             "over-threshold" => settings is null ? "Above the review threshold" : $"Above the review threshold of {Thresholds(settings)}",
             "new-supplier" => "First invoice from this supplier",
             "unreadable" => "The file could not be read",
+            "unknown-format" => "Not an e-invoice: a PDF, an archive, a text or another format the portal does not read",
+            "empty" => "The file is empty",
+            "not-a-file" => "Not a plain file (a link, a folder or a device): it was not read",
+            "too-large" => settings is null ? "Larger than this automation reads" : $"Larger than this automation reads ({Bytes(settings.MaxFileBytes)}, maxFileBytes)",
+            "too-many-lines" => settings is null ? "More lines than this automation reads" : $"More than {settings.MaxLines:N0} lines, the most this automation reads (maxLines)",
+            "too-deep" => $"XML nested more than {Invoices.InvoiceReaderOptions.MaxXmlDepth} deep, far beyond any invoice",
             _ when code.StartsWith("arithmetic:", StringComparison.Ordinal) => $"Totals do not add up ({code["arithmetic:".Length..]})",
             _ when code.StartsWith("missing:", StringComparison.Ordinal) => $"Required field missing: {code["missing:".Length..].Replace('-', ' ')}",
             _ => code,
         };
     }
+
+    private static string Bytes(long bytes) => InvoiceIntakeService.Size(bytes);
 
     /// <summary>A reason in words, without figures: where neither the invoice nor the settings are at hand.</summary>
     public static string Describe(string code) => Describe(code, settings: null);

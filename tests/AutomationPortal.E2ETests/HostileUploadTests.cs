@@ -65,7 +65,6 @@ public sealed class HostileUploadTests(LivePortal portal) : IClassFixture<LivePo
         Assert.DoesNotContain(items, i => i.GetRawText().Contains("root:x:0", StringComparison.Ordinal));
     }
 
-    /// <summary>The name a file is kept under: as given, or shortened by whole characters when a file system could not hold it.</summary>
-    private static string StoredName(string name) =>
-        System.Text.Encoding.UTF8.GetByteCount(name) <= 200 ? name : AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake.InvoiceIntakeService.SafeName(name);
+    /// <summary>The name a file is kept under: as given, but shortened to fit a file system and without characters that mislead.</summary>
+    private static string StoredName(string name) => AutomationPortal.Web.Infrastructure.Files.FileNames.Safe(name);
 }

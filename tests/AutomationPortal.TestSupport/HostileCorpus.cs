@@ -53,7 +53,7 @@ public static class HostileCorpus
         new("text cells that a spreadsheet would run as formulas", "formulas.xml", InvoiceWriter.Write(FormulaInvoice(seed), InvoiceFormat.Ubl), null, ""),
         new("a file name that is a formula", "=cmd|' -C calc'!A0.xml", InvoiceWriter.Write(InvoiceSamples.Create(seed + 1), InvoiceFormat.Ubl), null, ""),
         new("a file name of 150 CJK characters", new string('請', 150) + ".xml", InvoiceWriter.Write(InvoiceSamples.Create(seed + 2), InvoiceFormat.Ubl), null, ""),
-        new("a file name with a right-to-left override", "invoice\u202Elmx.exe", InvoiceWriter.Write(InvoiceSamples.Create(seed + 3), InvoiceFormat.Ubl), null, ""),
+        new("a file name with a right-to-left override (shows as invoiceexe.xml)", "invoice\u202Elmx.exe", InvoiceWriter.Write(InvoiceSamples.Create(seed + 3), InvoiceFormat.Ubl), null, ""),
     ];
 
     /// <summary>A file above <see cref="MaxFileBytes"/>: refused (by the API and the upload page) or quarantined (from the folder) unread.</summary>

@@ -6,6 +6,7 @@ using System.Text.Json;
 using AutomationPortal.IntegrationTests.Automations;
 using AutomationPortal.IntegrationTests.Invoices;
 using AutomationPortal.TestSupport;
+using AutomationPortal.Web.Infrastructure.Files;
 
 namespace AutomationPortal.IntegrationTests.Security;
 
@@ -32,7 +33,7 @@ public sealed class HostileCorpusTests(InvoicePortalFixture portal) : IClassFixt
 
         // What only a folder can hold: a link to a file outside, and a name with a line break in it.
         File.CreateSymbolicLink(Path.Combine(inbox, "passwd.xml"), "/etc/passwd");
-        File.SetLastWriteTimeUtc(InvoiceFiles.WriteBytes(inbox, "line\nbreak.xml", Web.Features.Invoices.InvoiceWriter.Write(Web.Features.Invoices.InvoiceSamples.Create(5199), Web.Features.Invoices.InvoiceFormat.Ubl)), DateTime.UtcNow.AddMinutes(-1));
+        InvoiceFiles.WriteBytes(inbox, "line\nInjected log line \u202Efdp.xml", Encoding.UTF8.GetBytes("not an invoice at all"));
         var started = Stopwatch.StartNew();
 
         var run = (await api.WaitForRunAsync(await api.RunNowAsync(id))).GetProperty("run");
@@ -42,14 +43,18 @@ public sealed class HostileCorpusTests(InvoicePortalFixture portal) : IClassFixt
         var problems = new List<string>();
         foreach (var file in corpus)
         {
-            var item = items.SingleOrDefault(i => OriginalName(i) == file.FileName);
+            var item = items.SingleOrDefault(i => OriginalName(i) == FileNames.Safe(file.FileName));
             Check(problems, file, item.ValueKind == JsonValueKind.Undefined ? null : Outcome.Of(item));
         }
 
         var link = Assert.Single(items, i => OriginalName(i) == "passwd.xml");
         Assert.Equal(["not-a-file"], InvoiceFiles.Reasons(link));
-        var broken = Assert.Single(items, i => OriginalName(i)?.StartsWith("line", StringComparison.Ordinal) == true);
-        Assert.NotEqual("Quarantined", broken.GetProperty("status").GetString());
+        // A name made to forge a log line or to show another extension is kept and quoted under a safe name.
+        var forged = Assert.Single(items, i => OriginalName(i)?.StartsWith("line", StringComparison.Ordinal) == true);
+        Assert.Equal("line_Injected log line _fdp.xml", OriginalName(forged));
+        Assert.Equal("Quarantined", forged.GetProperty("status").GetString());
+        Assert.StartsWith("line_Injected log line _fdp.xml: ", forged.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(portal.DataFolder, "corpus-folder", "quarantine", "line_Injected log line _fdp.xml.error.txt")));
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
         Assert.Equal(corpus.Count + 2, items.Count);
         await AssertNothingLeakedAsync(api, items, "corpus-folder");
@@ -75,6 +80,7 @@ public sealed class HostileCorpusTests(InvoicePortalFixture portal) : IClassFixt
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         var results = JsonDocument.Parse(text).RootElement.GetProperty("files").EnumerateArray().ToList();
+        Assert.Equal(corpus.Select(f => FileNames.Safe(f.FileName)).Append("escape.xml"), results.Select(r => r.GetProperty("fileName").GetString()));
 
         var problems = new List<string>();
         for (var i = 0; i < corpus.Count; i++)

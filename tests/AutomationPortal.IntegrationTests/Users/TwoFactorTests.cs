@@ -36,7 +36,7 @@ public sealed partial class TwoFactorTests(PortalFixture portal) : IClassFixture
         }
 
         // Spaces as the app shows them are fine.
-        var code = Totp.Now(person.Key);
+        var code = Totp.Next(person.Key);
         using var right = await PortalAppFactory.PostFormAsync(client, PathOf(second), "login-with-2fa", new Dictionary<string, string> { ["Input.Code"] = code[..3] + " " + code[3..] });
 
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
@@ -98,6 +98,58 @@ public sealed partial class TwoFactorTests(PortalFixture portal) : IClassFixture
     }
 
     [Fact]
+    public async Task ACodeSignsInOnceAndACodeFromLongAgoNever()
+    {
+        var person = await TwoFactorPerson.CreateAsync(portal, "Agent");
+        var code = Totp.Next(person.Key);
+        using var first = portal.CreateBrowserLikeClient();
+        await PortalAppFactory.SignInAsync(first, person.Email, person.Password);
+        using var used = await PortalAppFactory.PostFormAsync(first, "/Account/LoginWith2fa", "login-with-2fa", new Dictionary<string, string> { ["Input.Code"] = code });
+        Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);
+
+        // Someone who saw the code (or a second post of the same form) gets nowhere with it.
+        using var second = portal.CreateBrowserLikeClient();
+        await PortalAppFactory.SignInAsync(second, person.Email, person.Password);
+        using var replayed = await PortalAppFactory.PostFormAsync(second, "/Account/LoginWith2fa", "login-with-2fa", new Dictionary<string, string> { ["Input.Code"] = code });
+        using var stale = await PortalAppFactory.PostFormAsync(second, "/Account/LoginWith2fa", "login-with-2fa",
+            new Dictionary<string, string> { ["Input.Code"] = Totp.Code(person.Key, DateTimeOffset.UtcNow.AddSeconds(-95)) });
+
+        Assert.Contains("That code is not right", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("That code is not right", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var me = await second.GetAsync(new Uri("/api/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARememberedBrowserAsksForACodeAgainRightAfterTheSecondFactorWasReset()
+    {
+        var person = await TwoFactorPerson.CreateAsync(portal, "Agent");
+        using var client = portal.CreateBrowserLikeClient();
+        await PortalAppFactory.SignInAsync(client, person.Email, person.Password);
+        await PortalAppFactory.PostFormAsync(client, "/Account/LoginWith2fa", "login-with-2fa",
+            new Dictionary<string, string> { ["Input.Code"] = Totp.Next(person.Key), ["Input.RememberMachine"] = "true" });
+        using (var remembered = await PortalAppFactory.SignInAsync(client, person.Email, person.Password))
+        {
+            Assert.DoesNotContain("LoginWith2fa", remembered.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
+
+        using var admin = portal.CreateApiClient(PortalAppFactory.BootstrapApiKey);
+        var version = (await UserAsync(admin, person.Id)).GetProperty("version").GetInt64();
+        (await admin.PostAsJsonAsync(new Uri($"/api/admin/users/{person.Id}/reset-two-factor", UriKind.Relative), new { version })).Dispose();
+        using (var reset = await PortalAppFactory.SignInAsync(client, person.Email, person.Password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        }
+
+        var (newKey, _) = await TwoFactorPerson.EnableAsync(client);
+
+        // The same browser, its "don't ask again" cookie kept: the code is asked for at once, not a minute later.
+        using var again = await PortalAppFactory.SignInAsync(client, person.Email, person.Password);
+        Assert.Contains("LoginWith2fa", again.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.NotEqual(person.Key, newKey);
+    }
+
+    [Fact]
     public async Task TheSecondStepWithoutTheFirstShowsTheExpiredSignIn()
     {
         using var client = portal.CreateBrowserLikeClient();
@@ -150,7 +202,7 @@ public sealed partial class TwoFactorTests(PortalFixture portal) : IClassFixture
         var person = await TwoFactorPerson.CreateAsync(portal, "Agent");
         using var client = portal.CreateBrowserLikeClient();
         await PortalAppFactory.SignInAsync(client, person.Email, person.Password);
-        await PortalAppFactory.PostFormAsync(client, "/Account/LoginWith2fa", "login-with-2fa", new Dictionary<string, string> { ["Input.Code"] = Totp.Now(person.Key) });
+        await PortalAppFactory.PostFormAsync(client, "/Account/LoginWith2fa", "login-with-2fa", new Dictionary<string, string> { ["Input.Code"] = Totp.Next(person.Key) });
 
         using var off = await PortalAppFactory.PostFormAsync(client, "/Account/Manage/TwoFactor", "disable-two-factor");
 
@@ -170,7 +222,7 @@ public sealed partial class TwoFactorTests(PortalFixture portal) : IClassFixture
         var person = await TwoFactorPerson.CreateAsync(portal, "Agent");
         using var client = portal.CreateBrowserLikeClient();
         await PortalAppFactory.SignInAsync(client, person.Email, person.Password);
-        await PortalAppFactory.PostFormAsync(client, "/Account/LoginWith2fa", "login-with-2fa", new Dictionary<string, string> { ["Input.Code"] = Totp.Now(person.Key) });
+        await PortalAppFactory.PostFormAsync(client, "/Account/LoginWith2fa", "login-with-2fa", new Dictionary<string, string> { ["Input.Code"] = Totp.Next(person.Key) });
 
         using var renewed = await PortalAppFactory.PostFormAsync(client, "/Account/Manage/TwoFactor", "new-recovery-codes");
         var fresh = TwoFactorPerson.CodesOf(await renewed.Content.ReadAsStringAsync());

@@ -117,7 +117,7 @@ public static class AutomationsModule
             .WithSummary("A work item with its payload (for invoices: the invoice, its verification and the duplicate evidence), decisions, escalation and effects. An invoice's lines come 200 at a time (linesFrom, lines up to 1000), with linesTotal, linesFrom and linesShown in the payload.");
         read.MapGet("/work-items/{id:guid}/original", async Task<Results<FileStreamHttpResult, NotFound>> (Guid id, AutomationQueries queries, CancellationToken ct) =>
             await queries.OpenOriginalAsync(id, ct) is { } original
-                ? TypedResults.File(original.Content, "application/octet-stream", InvoiceIntakeService.SafeName(original.Name))
+                ? TypedResults.File(original.Content, "application/octet-stream", Infrastructure.Files.FileNames.Safe(original.Name))
                 : TypedResults.NotFound())
             .WithSummary("Downloads the original file of a work item, as it arrived.");
         read.MapPost("/automations/{id:guid}/items", async (Guid id, HttpRequest request, InvoiceIntakeService intake, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,20 @@ public sealed class PortalSignInManager(
         }
 
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
+    /// <summary>
+    /// "Don't ask again on this browser" holds only while the account's security stamp is the one it was given with:
+    /// a reset of the second factor, a new phone or two-factor turned off ends it at once, not at the next periodic check.
+    /// </summary>
+    public override async Task<bool> IsTwoFactorClientRememberedAsync(PortalUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var remembered = await Context.AuthenticateAsync(IdentityConstants.TwoFactorRememberMeScheme);
+        return remembered.Principal is { } principal
+            && principal.FindFirstValue(System.Security.Claims.ClaimTypes.Name) == await UserManager.GetUserIdAsync(user)
+            && principal.FindFirstValue(Options.ClaimsIdentity.SecurityStampClaimType) is { Length: > 0 } stamp
+            && string.Equals(stamp, await UserManager.GetSecurityStampAsync(user), StringComparison.Ordinal);
     }
 
     public override async Task<bool> CanSignInAsync(PortalUser user)

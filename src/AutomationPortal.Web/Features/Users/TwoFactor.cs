@@ -35,6 +35,13 @@ public static class TwoFactor
 
     public const int RecoveryCodeCount = 10;
 
+    /// <summary>Where Identity keeps a person's authenticator key and recovery codes (its own token store).</summary>
+    public const string StoreProvider = "[AspNetUserStore]";
+
+    public const string AuthenticatorKeyToken = "AuthenticatorKey";
+
+    public const string RecoveryCodesToken = "RecoveryCodes";
+
     /// <summary>Recovery codes left at or below which the person is asked to make new ones.</summary>
     public const int FewRecoveryCodes = 3;
 

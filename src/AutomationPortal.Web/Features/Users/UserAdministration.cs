@@ -209,14 +209,15 @@ public sealed class UserAdministration(PortalDbContext db, UserManager<PortalUse
 
     /// <summary>
     /// Takes away a person's second factor when they lost their phone and their recovery codes: two-factor sign-in
-    /// off, the authenticator key and the recovery codes gone, remembered browsers forgotten and every session signed
-    /// out, in one change (one audit entry). They sign in with their password next and set it up again.
+    /// off, the authenticator key and the recovery codes gone, and a new security stamp, which ends every session at its
+    /// next check and every "don't ask again on this browser" at once; in one change (one audit entry). They sign in with their password next and set it up again.
     /// </summary>
     public async Task<UserSummary> ResetTwoFactorAsync(Guid id, long expectedVersion)
     {
         var user = await LoadAsync(id, expectedVersion);
         var secrets = await db.UserTokens
-            .Where(t => t.UserId == id && t.LoginProvider == "[AspNetUserStore]" && (t.Name == "AuthenticatorKey" || t.Name == "RecoveryCodes"))
+            .Where(t => t.UserId == id && t.LoginProvider == TwoFactor.StoreProvider
+                && (t.Name == TwoFactor.AuthenticatorKeyToken || t.Name == TwoFactor.RecoveryCodesToken || t.Name == AuthenticatorCodes.LastStepToken))
             .ToListAsync();
         db.UserTokens.RemoveRange(secrets);
         user.TwoFactorEnabled = false;

@@ -49,7 +49,7 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
             }
             else
             {
-                waiting($"{info.Name} changed while it was read; it waits for the next run.");
+                waiting($"{FileNames.Safe(info.Name)} changed while it was read; it waits for the next run.");
             }
         }
     }
@@ -78,7 +78,7 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
             // A link is never read, so it need not settle: it is quarantined at once.
             if (info.LastWriteTimeUtc > settledBefore && !SafeFiles.IsLink(info))
             {
-                waiting($"{info.Name} is still being written; it waits for the next run.");
+                waiting($"{FileNames.Safe(info.Name)} is still being written; it waits for the next run.");
                 continue;
             }
 
@@ -100,7 +100,7 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
         ArgumentNullException.ThrowIfNull(info);
         if (SafeFiles.IsLink(info))
         {
-            return Refused(info, $"{info.Name} is a symbolic link, not a file: links are never followed, so it was not read. Put the file itself into the folder.");
+            return Refused(info, $"{FileNames.Safe(info.Name)} is a symbolic link, not a file: links are never followed, so it was not read. Put the file itself into the folder.");
         }
 
         var length = info.Length;
@@ -156,7 +156,8 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
             Directory.CreateDirectory(folder);
         }
 
-        var target = FreeName(Path.Combine(folder, Path.GetFileName(file)));
+        // Kept under a name that cannot mislead a person or a log (no line breaks, no right-to-left overrides).
+        var target = FreeName(Path.Combine(folder, FileNames.Safe(Path.GetFileName(file))));
         try
         {
             // FreeName found the name free; overwrite lets the system rename in one step (the folder has one writer).

@@ -332,19 +332,19 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             var read = InboxFolder.Read(file, _settings.MaxFileBytes);
             if (read is null)
             {
-                Waiting($"{file.Name} changed while it was read; it waits for the next run.");
+                Waiting($"{FileNames.Safe(file.Name)} changed while it was read; it waits for the next run.");
                 return null;
             }
 
             if (read.Refusal is not null)
             {
-                return new ReadAhead(read, file.Name, 0, null, null, null, null, null);
+                return new ReadAhead(read, FileNames.Safe(file.Name), 0, null, null, null, null, null);
             }
 
             return read.TooLarge
-                ? new ReadAhead(read, file.Name, read.Length, null, null, null, null,
+                ? new ReadAhead(read, FileNames.Safe(file.Name), read.Length, null, null, null, null,
                     $"The file has {read.Length:N0} bytes; this automation reads files up to {_settings.MaxFileBytes:N0} bytes (maxFileBytes).", "too-large")
-                : ReadAhead(file.Name, read.Content, read.Length) with { File = read };
+                : ReadAhead(FileNames.Safe(file.Name), read.Content, read.Length) with { File = read };
         }
 
         private ReadAhead ReadAhead(string name, ReadOnlyMemory<byte> content, long length)

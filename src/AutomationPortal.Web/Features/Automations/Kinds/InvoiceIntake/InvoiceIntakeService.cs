@@ -61,10 +61,9 @@ public sealed class InvoiceIntakeService(
 
         // A control character (NUL, a line break) in a name is a broken client or an attack on logs and file systems:
         // the whole request is refused before anything is stored.
-        if (files.FirstOrDefault(f => (f.FileName ?? "").Any(char.IsControl)) is { } named)
+        if (files.FirstOrDefault(f => FileNames.HasControlCharacter(f.FileName)) is { } named)
         {
-            var shown = string.Concat((named.FileName ?? "").Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
-            throw AutomationValidationException.For("files", $"The file name '{shown}' contains a control character (NUL, a line break or another); rename the file and send it again. Nothing was taken.");
+            throw AutomationValidationException.For("files", $"The file name '{FileNames.Quoted(named.FileName)}' contains a control character (NUL, a line break or another); rename the file and send it again. Nothing was taken.");
         }
 
         var (automation, settings) = await SettingsAsync(automationId, cancellationToken);
@@ -90,7 +89,7 @@ public sealed class InvoiceIntakeService(
         for (var i = 0; i < files.Count; i++)
         {
             var file = files[i];
-            var name = SafeName(file.FileName);
+            var name = FileNames.Safe(file.FileName);
             var temp = Path.Combine(staging, $"{Guid.NewGuid():N}.part");
             try
             {
@@ -131,7 +130,7 @@ public sealed class InvoiceIntakeService(
         {
             foreach (var (index, _) in saved)
             {
-                results[index] = Held(SafeName(files[index].FileName), held);
+                results[index] = Held(FileNames.Safe(files[index].FileName), held);
             }
 
             return new IntakeResponse(null, null, results.Select(r => r!).ToList()) { Held = $"held: {held}" };
@@ -155,7 +154,7 @@ public sealed class InvoiceIntakeService(
         var heldSince = pausedSince is { IsPaused: true } ? $"the automation is paused ({pausedSince.PauseDescription}); it is processed when the automation is resumed" : null;
         foreach (var (index, key) in saved)
         {
-            var name = SafeName(files[index].FileName);
+            var name = FileNames.Safe(files[index].FileName);
             results[index] = byKey.TryGetValue(key, out var item)
                 ? new IntakeFileResult(name, item.Id, item.Status, item.ReasonCodes.Split(' ', StringSplitOptions.RemoveEmptyEntries), item.Status == WorkItemStatus.Quarantined ? item.Error : null)
                 : heldSince is not null ? Held(name, heldSince)
@@ -240,42 +239,6 @@ public sealed class InvoiceIntakeService(
                 // In use or gone: the next upload tries again.
             }
         }
-    }
-
-    /// <summary>The file's own name without any folder, and without characters a file system refuses.</summary>
-    public static string SafeName(string? fileName)
-    {
-        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
-        var invalid = Path.GetInvalidFileNameChars();
-        name = new string(name.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray()).Trim().TrimStart('.');
-        if (name.Length == 0)
-        {
-            return "upload";
-        }
-
-        // File systems count a name's bytes (255 on most), not its characters: 150 CJK characters are 450 bytes. The
-        // name is shortened by whole characters, keeping its extension, to leave room for " (n)".
-        const int maxBytes = 200;
-        if (System.Text.Encoding.UTF8.GetByteCount(name) <= maxBytes)
-        {
-            return name;
-        }
-
-        var extension = Path.GetExtension(name);
-        extension = System.Text.Encoding.UTF8.GetByteCount(extension) > 20 ? "" : extension;
-        var stem = name[..^extension.Length];
-        var kept = new System.Text.StringBuilder();
-        foreach (var rune in stem.EnumerateRunes())
-        {
-            if (System.Text.Encoding.UTF8.GetByteCount(kept.ToString()) + rune.Utf8SequenceLength + System.Text.Encoding.UTF8.GetByteCount(extension) > maxBytes)
-            {
-                break;
-            }
-
-            kept.Append(rune.ToString());
-        }
-
-        return kept + extension;
     }
 
     public static string Size(long bytes) =>

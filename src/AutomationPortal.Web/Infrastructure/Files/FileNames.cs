@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+
+namespace AutomationPortal.Web.Infrastructure.Files;
+
+/// <summary>File names as the portal keeps and shows them, whoever chose them.</summary>
+public static class FileNames
+{
+    /// <summary>Room left under a file system's 255 bytes for " (n)" when the name is taken.</summary>
+    private const int MaxBytes = 200;
+
+    /// <summary>
+    /// The file's own name without any folder, and without what a file system refuses or what would mislead a person
+    /// or a log: control characters (NUL, line breaks), invisible format characters (right-to-left overrides,
+    /// zero-width marks) and line or paragraph separators each become "_". Too long a name is shortened by whole
+    /// characters, keeping its extension.
+    /// </summary>
+    public static string Safe(string? fileName)
+    {
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        var invalid = Path.GetInvalidFileNameChars();
+        var kept = new StringBuilder(name.Length);
+        foreach (var rune in name.EnumerateRunes())
+        {
+            kept.Append(Misleads(rune) || (rune.IsBmp && invalid.Contains((char)rune.Value)) ? "_" : rune.ToString());
+        }
+
+        name = kept.ToString().Trim().TrimStart('.');
+        if (name.Length == 0)
+        {
+            return "upload";
+        }
+
+        // File systems count a name's bytes (255 on most), not its characters: 150 CJK characters are 450 bytes.
+        return Encoding.UTF8.GetByteCount(name) <= MaxBytes ? name : Shorten(name);
+    }
+
+    /// <summary>Whether a name holds a control character (NUL, a line break…), which no person's file name has.</summary>
+    public static bool HasControlCharacter(string? fileName) => (fileName ?? "").Any(char.IsControl);
+
+    /// <summary>A name as it may be quoted in a message: control characters written as \uXXXX.</summary>
+    public static string Quoted(string? fileName) =>
+        string.Concat((fileName ?? "").Select(c => Misleads(char.GetUnicodeCategory(c)) ? $"\\u{(int)c:x4}" : c.ToString()));
+
+    private static bool Misleads(Rune rune) => Misleads(Rune.GetUnicodeCategory(rune));
+
+    private static bool Misleads(UnicodeCategory category) =>
+        category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+
+    private static string Shorten(string name)
+    {
+        var extension = Path.GetExtension(name);
+        extension = Encoding.UTF8.GetByteCount(extension) > 20 ? "" : extension;
+        var stem = name[..^extension.Length];
+        var kept = new StringBuilder();
+        var bytes = Encoding.UTF8.GetByteCount(extension);
+        foreach (var rune in stem.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > MaxBytes)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            kept.Append(rune.ToString());
+        }
+
+        return kept + extension;
+    }
+}

@@ -2,7 +2,7 @@ using System.Globalization;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.Automations.Kinds.Sample;
+using AutomationPortal.Web.Features.SampleInbox;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Security;

@@ -1,9 +1,9 @@
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
+using AutomationPortal.Web.Features.InvoiceIntake;
 using AutomationPortal.Web.Features.Automations.Model;
-using AutomationPortal.Web.Features.Invoices;
+using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Security;
 using BenchmarkDotNet.Attributes;

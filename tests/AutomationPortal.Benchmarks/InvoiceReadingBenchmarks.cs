@@ -1,5 +1,5 @@
 using System.Xml;
-using AutomationPortal.Web.Features.Invoices;
+using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 using AutomationPortal.Web.Infrastructure.Hosting;
 using BenchmarkDotNet.Attributes;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.Automations.Kinds.Sample;
+using AutomationPortal.Web.Features.SampleInbox;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using AutomationPortal.TestSupport;
-using AutomationPortal.Web.Features.Invoices;
+using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 using Microsoft.Playwright;
 
 namespace AutomationPortal.E2ETests;

@@ -1,5 +1,5 @@
 using System.Text;
-using AutomationPortal.Web.Features.Invoices;
+using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 
 namespace AutomationPortal.TestSupport;
 

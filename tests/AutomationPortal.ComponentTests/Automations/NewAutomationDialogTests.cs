@@ -1,5 +1,5 @@
 using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
+using AutomationPortal.Web.Features.InvoiceIntake;
 using AutomationPortal.Web.Features.Automations.Pages;
 using AutomationPortal.Web.Infrastructure.Security;
 using Bunit;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using AutomationPortal.IntegrationTests.Invoices;
-using AutomationPortal.Web.Features.Invoices;
+using AutomationPortal.IntegrationTests.InvoiceIntake;
+using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 using Microsoft.Data.Sqlite;
 
 namespace AutomationPortal.IntegrationTests.Automations;

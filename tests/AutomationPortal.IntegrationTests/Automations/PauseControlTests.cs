@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AutomationPortal.IntegrationTests.Invoices;
-using AutomationPortal.Web.Features.Invoices;
+using AutomationPortal.IntegrationTests.InvoiceIntake;
+using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 
 namespace AutomationPortal.IntegrationTests.Automations;
 

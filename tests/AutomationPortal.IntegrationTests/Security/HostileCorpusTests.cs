@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AutomationPortal.IntegrationTests.Automations;
-using AutomationPortal.IntegrationTests.Invoices;
+using AutomationPortal.IntegrationTests.InvoiceIntake;
 using AutomationPortal.TestSupport;
 using AutomationPortal.Web.Infrastructure.Files;
 
@@ -74,7 +74,7 @@ public sealed class HostileCorpusTests(InvoicePortalFixture portal) : IClassFixt
         }
 
         // A name that climbs out of the folder is taken under its last part only.
-        form.Add(new ByteArrayContent(Web.Features.Invoices.InvoiceWriter.Write(Web.Features.Invoices.InvoiceSamples.Create(5299), Web.Features.Invoices.InvoiceFormat.Ubl)), "files", "../../../escape.xml");
+        form.Add(new ByteArrayContent(Web.Features.InvoiceIntake.Reading.InvoiceWriter.Write(Web.Features.InvoiceIntake.Reading.InvoiceSamples.Create(5299), Web.Features.InvoiceIntake.Reading.InvoiceFormat.Ubl)), "files", "../../../escape.xml");
 
         using var response = await api.Client.PostAsync(new Uri($"/api/automations/{id}/items", UriKind.Relative), form);
         var text = await response.Content.ReadAsStringAsync();
@@ -105,7 +105,7 @@ public sealed class HostileCorpusTests(InvoicePortalFixture portal) : IClassFixt
         var api = AutomationApi.For(portal);
         var id = (await InvoiceFiles.CreateAsync(api, $"corpus-name-{Guid.NewGuid():N}", HostileCorpus.Settings($"corpus-name-{name.Length}-{Guid.NewGuid():N}"))).GetProperty("id").GetGuid();
         using var form = new MultipartFormDataContent();
-        var part = new ByteArrayContent(Web.Features.Invoices.InvoiceWriter.Write(Web.Features.Invoices.InvoiceSamples.Create(5300), Web.Features.Invoices.InvoiceFormat.Ubl));
+        var part = new ByteArrayContent(Web.Features.InvoiceIntake.Reading.InvoiceWriter.Write(Web.Features.InvoiceIntake.Reading.InvoiceSamples.Create(5300), Web.Features.InvoiceIntake.Reading.InvoiceFormat.Ubl));
         // RFC 5987 encoding carries any character, as a hand-made request would.
         part.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data") { Name = "files", FileNameStar = name };
         form.Add(part);

@@ -1,5 +1,5 @@
 using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.Automations.Kinds.Sample;
+using AutomationPortal.Web.Features.SampleInbox;
 
 namespace AutomationPortal.UnitTests.Automations;
 

@@ -1,7 +1,7 @@
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.Automations.Kinds.InvoiceIntake;
-using AutomationPortal.Web.Features.Automations.Kinds.Sample;
+using AutomationPortal.Web.Features.InvoiceIntake;
+using AutomationPortal.Web.Features.SampleInbox;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure.Data;

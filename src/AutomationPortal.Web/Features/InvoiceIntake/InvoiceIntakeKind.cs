@@ -1,0 +1,523 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using AutomationPortal.Web.Features.Automations.Engine;
+using AutomationPortal.Web.Features.Automations.Kinds;
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.Automations;
+using AutomationPortal.Web.Features.InvoiceIntake.Reading;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Files;
+
+namespace AutomationPortal.Web.Features.InvoiceIntake;
+
+/// <summary>
+/// Invoice intake: reads e-invoices from a watched folder (and from uploads), verifies them, checks them against
+/// every invoice seen before for duplicates and risks, approves the clean ones and escalates the rest with their
+/// reasons and evidence; approved invoices are posted to accounting by the run's export CSV and, when set, a webhook.
+/// </summary>
+public sealed class InvoiceIntakeKind : IAutomationKind
+{
+    public const string KindKey = "invoice-intake";
+
+    /// <summary>The folder beside the inbox that uploads (page and API) are written into, whole, before a run reads them.</summary>
+    public const string UploadsFolder = "uploads";
+
+    public string Key => KindKey;
+
+    public string DisplayName => "Invoice intake";
+
+    public string Description => "Reads e-invoices (UBL, CII, CSV, JSON) from a folder, uploads and the API; verifies them, catches duplicates and unusual amounts, posts clean invoices to accounting (export CSV, webhook) and escalates the rest with evidence.";
+
+    public Type SettingsType => typeof(InvoiceIntakeSettings);
+
+    public IEnumerable<SettingsError> Validate(object settings, KindValidationContext context)
+    {
+        var s = (InvoiceIntakeSettings)settings;
+        var errors = new List<SettingsError>();
+        var inbox = KindSettings.ResolveFolder("inboxPath", s.InboxPath, context, errors);
+        if (!string.IsNullOrWhiteSpace(s.ArchivePath))
+        {
+            KindSettings.ResolveFolder("archivePath", s.ArchivePath, context, errors);
+        }
+
+        if (!string.IsNullOrWhiteSpace(s.QuarantinePath))
+        {
+            KindSettings.ResolveFolder("quarantinePath", s.QuarantinePath, context, errors);
+        }
+
+        KindSettings.ResolveFolder("outboxPath", s.OutboxPath, context, errors);
+        if (inbox is not null)
+        {
+            foreach (var (field, sibling) in new[] { ("archivePath", "archive"), ("quarantinePath", "quarantine") })
+            {
+                // The default folders sit beside the inbox: that parent must be allowed too.
+                var value = field == "archivePath" ? s.ArchivePath : s.QuarantinePath;
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    KindSettings.ResolveFolder(field, InboxFolder.Beside(inbox, sibling), context, errors);
+                }
+            }
+
+            // Uploads are written beside the inbox: that folder must be safe to write into as well.
+            KindSettings.ResolveFolder("inboxPath", InboxFolder.Beside(inbox, UploadsFolder), context, errors);
+        }
+
+        if (!string.IsNullOrWhiteSpace(s.WebhookUrl))
+        {
+            if (!Uri.TryCreate(s.WebhookUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                errors.Add(new SettingsError("webhookUrl", "Give an absolute http or https address, such as https://accounting.example.com/hooks/invoices."));
+            }
+            else if (url.UserInfo.Length > 0)
+            {
+                errors.Add(new SettingsError("webhookUrl", "Keep credentials out of the address: everyone who may see the automation could read them. Give the address alone."));
+            }
+            else if (System.Net.IPAddress.TryParse(url.DnsSafeHost, out var address) && WebhookTargets.Refusal(address, allowPrivateNetworks: true) is { } refused)
+            {
+                errors.Add(new SettingsError("webhookUrl", refused));
+            }
+        }
+
+        if (!string.IsNullOrEmpty(s.WebhookSecret) && (string.IsNullOrWhiteSpace(s.WebhookSecretHeader) || !s.WebhookSecretHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            || s.WebhookSecretHeader.Equals("Idempotency-Key", StringComparison.OrdinalIgnoreCase) || s.WebhookSecretHeader.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add(new SettingsError("webhookSecretHeader", "Give a header name of letters, digits and dashes, such as Authorization or X-Webhook-Token (not Idempotency-Key or Content-Type)."));
+        }
+
+        if (s.WebhookSecret is { } secret && secret.Any(c => c is '\r' or '\n' or '\0'))
+        {
+            errors.Add(new SettingsError("webhookSecret", "A secret cannot hold line breaks or NUL."));
+        }
+
+        foreach (var (currency, threshold) in s.ReviewThresholds)
+        {
+            if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+            {
+                errors.Add(new SettingsError($"reviewThresholds.{currency}", "Use an ISO 4217 currency code in capitals, such as EUR."));
+            }
+            else if (threshold < 0)
+            {
+                errors.Add(new SettingsError($"reviewThresholds.{currency}", "A threshold cannot be negative."));
+            }
+        }
+
+        return errors;
+    }
+
+    public IKindRun Start(KindRunContext context) => new Run(context);
+
+    public IReadOnlyList<KindFolder> Folders(object settings, string dataFolder)
+    {
+        var (folder, uploads, outbox) = Folders((InvoiceIntakeSettings)settings, dataFolder);
+        return [new("Inbox", folder.Inbox), new("Archive", folder.Archive), new("Quarantine", folder.Quarantine), new("Outbox", outbox), new("Uploads", uploads)];
+    }
+
+    /// <summary>
+    /// Files handed in while the automation could not decide them (paused, or a Draft for anyone but an Admin) wait
+    /// here, inside the uploads folder, for the first run that may act: an Admin's test run of a Draft leaves them.
+    /// </summary>
+    public const string HeldFolder = "held";
+
+    public static string HeldFolderOf(string uploads) => Path.Combine(uploads, HeldFolder);
+
+    public bool HasHeldInput(object settings, string dataFolder)
+    {
+        var uploads = Folders((InvoiceIntakeSettings)settings, dataFolder).Uploads;
+        return new[] { uploads, HeldFolderOf(uploads) }.Any(folder => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
+    }
+
+    public void Resumed(object settings, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (((InvoiceIntakeSettings)settings).WebhookUrl is { Length: > 0 } url)
+        {
+            services.GetRequiredService<WebhookPoster>().Reset(url);
+        }
+    }
+
+    /// <summary>The invoice's lines, one page of them, with <c>linesTotal</c>, <c>linesFrom</c> and <c>linesShown</c> beside.</summary>
+    public string PagePayload(string payload, int from, int count)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(payload) is not System.Text.Json.Nodes.JsonObject root
+            || root["invoice"] is not System.Text.Json.Nodes.JsonObject invoice || invoice["lines"] is not System.Text.Json.Nodes.JsonArray lines)
+        {
+            return payload;
+        }
+
+        var total = lines.Count;
+        var start = Math.Clamp(from, 0, total);
+        var page = lines.Skip(start).Take(count).Select(l => l?.DeepClone()).ToArray();
+        invoice["lines"] = new System.Text.Json.Nodes.JsonArray(page);
+        root["linesTotal"] = total;
+        root["linesFrom"] = start;
+        root["linesShown"] = page.Length;
+        return root.ToJsonString();
+    }
+
+    /// <summary>The folders of an automation's settings, resolved against the data folder.</summary>
+    public static (InboxFolder Folder, string Uploads, string Outbox) Folders(InvoiceIntakeSettings settings, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var inbox = KindSettings.FullPath(settings.InboxPath, dataFolder);
+        var archive = string.IsNullOrWhiteSpace(settings.ArchivePath) ? InboxFolder.Beside(inbox, "archive") : KindSettings.FullPath(settings.ArchivePath, dataFolder);
+        var quarantine = string.IsNullOrWhiteSpace(settings.QuarantinePath) ? InboxFolder.Beside(inbox, "quarantine") : KindSettings.FullPath(settings.QuarantinePath, dataFolder);
+        return (new InboxFolder(inbox, archive, quarantine), InboxFolder.Beside(inbox, UploadsFolder), KindSettings.FullPath(settings.OutboxPath, dataFolder));
+    }
+
+    /// <summary>Reads a work item's stored payload back into the document (null when it is not one).</summary>
+    public static InvoiceDocument? ReadPayload(string payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, InvoiceIntakeJson.Default.InvoiceDocument);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The pure decision: verification findings and history checks, the new-supplier flag and the threshold.</summary>
+    public static ItemDecision Decide(InvoiceDocument document, InvoiceIntakeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(settings);
+        var reasons = new List<string>();
+        foreach (var check in document.Checks)
+        {
+            if (check.Code != "new-supplier" || settings.FlagNewSuppliers)
+            {
+                reasons.Add(check.Code);
+            }
+        }
+
+        if (document.SignedPayable > ThresholdFor(settings, document.Invoice.Currency))
+        {
+            reasons.Add("over-threshold");
+        }
+
+        reasons.AddRange(document.Findings.Select(f => f.Code));
+        return reasons.Count == 0 ? ItemDecision.Approve() : ItemDecision.EscalateFor([.. reasons.Distinct()]);
+    }
+
+    /// <summary>The review threshold for invoices in <paramref name="currency"/>: its own, or the general one.</summary>
+    public static decimal ThresholdFor(InvoiceIntakeSettings settings, string? currency)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return currency is not null && settings.ReviewThresholds.TryGetValue(currency, out var own) ? own : settings.ReviewThreshold;
+    }
+
+    /// <summary>Reads an automation's stored settings of this kind.</summary>
+    public static InvoiceIntakeSettings ReadSettings(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize<InvoiceIntakeSettings>(json, KindSettings.Json) ?? new InvoiceIntakeSettings();
+
+    /// <summary>One invoice-intake run at a time in this process: from reading its source until it is disposed.</summary>
+    private static readonly SemaphoreSlim Turns = new(1, 1);
+
+    /// <summary>
+    /// Files read and parsed ahead of the engine at most: a chunk's worth, so parsing goes on while the engine stores
+    /// and acknowledges the chunk before.
+    /// </summary>
+    private const int ReadAheadFiles = 2000;
+
+    /// <summary>A file as read ahead: its invoice, findings and fingerprint, or why it cannot be read.</summary>
+    private sealed record ReadAhead(
+        InboxFile? File,
+        string Name,
+        long Length,
+        Invoice? Invoice,
+        IReadOnlyList<InvoiceFinding>? Findings,
+        string? SupplierKey,
+        string? ContentKey,
+        string? Error,
+        string ErrorCode = "unreadable")
+    {
+        /// <summary>From the uploads folder: handed to the portal, moved out once stored in every mode.</summary>
+        public bool HandedIn { get; init; }
+    }
+
+    private sealed class Run(KindRunContext context) : IKindRun
+    {
+        private readonly InvoiceIntakeSettings _settings = (InvoiceIntakeSettings)context.Settings;
+        private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder);
+        private readonly PortalDatabase _database = context.Services.GetRequiredService<PortalDatabase>();
+        private readonly DateTime _started = DateTime.UtcNow;
+        private string? _exportFile;
+        private InvoiceHistory? _history;
+        private bool _hasTurn;
+
+        public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            // Invoice-intake runs take turns (runs of one automation never overlap anyway), so an invoice sent to
+            // two automations at once is still caught: each run's history includes what the other stored.
+            if (!await Turns.WaitAsync(TimeSpan.Zero, cancellationToken))
+            {
+                context.Log(LogLevelName.Info, "Waiting for another invoice-intake run to finish, so the duplicate checks see its invoices.");
+                await Turns.WaitAsync(cancellationToken);
+            }
+
+            _hasTurn = true;
+            _history = await LoadHistoryAsync(cancellationToken);
+            context.Log(LogLevelName.Info, $"{_history.Count} earlier invoice(s) known to the duplicate checks.");
+
+            // Uploads are written whole under a temporary name and renamed: complete the moment they appear. Files
+            // are read and their invoices parsed and verified ahead, on the other cores, while the engine checks
+            // and stores the ones before them; they come out in order.
+            // Held files (handed in while the automation could not act) first, then uploads, then the watched inbox.
+            // An Admin's test run of a Draft leaves held files to the first run that may act on them.
+            var uploads = new InboxFolder(_folders.Uploads, _folders.Folder.Archive, _folders.Folder.Quarantine);
+            var held = context.Mode == RunMode.Test ? [] : new InboxFolder(HeldFolderOf(_folders.Uploads), _folders.Folder.Archive, _folders.Folder.Quarantine).Settled(TimeSpan.Zero, Waiting, mustExist: false);
+            var files = held.Concat(uploads.Settled(TimeSpan.Zero, Waiting, mustExist: false)).Select(f => (File: f, HandedIn: true))
+                .Concat(_folders.Folder.Settled(TimeSpan.FromSeconds(2), Waiting).Select(f => (File: f, HandedIn: false)));
+            var ahead = Channel.CreateBounded<Task<ReadAhead?>>(new BoundedChannelOptions(ReadAheadFiles) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var producer = Task.Run(async () =>
+            {
+                try
+                {
+                    foreach (var (file, handedIn) in files)
+                    {
+                        await ahead.Writer.WriteAsync(Task.Run(() => ReadAhead(file) is { } read ? read with { HandedIn = handedIn } : null, stop.Token), stop.Token);
+                    }
+
+                    ahead.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    ahead.Writer.Complete(e);
+                }
+            }, stop.Token);
+
+            try
+            {
+                await foreach (var next in ahead.Reader.ReadAllAsync(cancellationToken))
+                {
+                    if (await next is { } read)
+                    {
+                        yield return Item(read);
+                    }
+                }
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await producer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+        }
+
+        public PreparedItem Prepare(SourceItem item, Guid workItemId)
+        {
+            var read = (ReadAhead?)item.SourceState ?? ReadAhead(item.OriginalRef ?? item.Key, item.Content, item.Content.Length);
+            if (read.Error is not null)
+            {
+                throw new ItemRejectedException(read.Error, read.ErrorCode);
+            }
+
+            var invoice = read.Invoice!;
+            var signed = InvoiceDocument.CountedAmount(invoice);
+            var self = new InvoiceEvidence(workItemId, context.AutomationId, invoice.Number, invoice.Supplier.Name, invoice.DocumentType.ToString(),
+                invoice.IssueDate, signed, invoice.Currency, DateTime.UtcNow);
+            var history = _history ?? new InvoiceHistory();
+            var checks = history.Check(read.SupplierKey, read.ContentKey!, self, _settings.UnusualFactor, _settings.UnusualHistory);
+            history.Add(read.SupplierKey, read.ContentKey, self);
+
+            var document = new InvoiceDocument(read.Name, read.Length, invoice, read.SupplierKey, signed, read.ContentKey!, read.Findings!, checks,
+                ThresholdFor(_settings, invoice.Currency));
+            return Prepared(document, JsonSerializer.Serialize(document, InvoiceIntakeJson.Default.InvoiceDocument));
+        }
+
+        /// <summary>Everything about a file that does not depend on other invoices: read, parsed, verified, fingerprinted.</summary>
+        private ReadAhead? ReadAhead(FileInfo file)
+        {
+            var read = InboxFolder.Read(file, _settings.MaxFileBytes);
+            if (read is null)
+            {
+                Waiting($"{FileNames.Safe(file.Name)} changed while it was read; it waits for the next run.");
+                return null;
+            }
+
+            if (read.Refusal is not null)
+            {
+                return new ReadAhead(read, FileNames.Safe(file.Name), 0, null, null, null, null, null);
+            }
+
+            return read.TooLarge
+                ? new ReadAhead(read, FileNames.Safe(file.Name), read.Length, null, null, null, null,
+                    $"The file has {read.Length:N0} bytes; this automation reads files up to {_settings.MaxFileBytes:N0} bytes (maxFileBytes).", "too-large")
+                : ReadAhead(FileNames.Safe(file.Name), read.Content, read.Length) with { File = read };
+        }
+
+        private ReadAhead ReadAhead(string name, ReadOnlyMemory<byte> content, long length)
+        {
+            try
+            {
+                using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var bytes)
+                    ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false)
+                    : new MemoryStream(content.ToArray(), writable: false);
+                var invoice = InvoiceReader.Read(stream, new InvoiceReaderOptions { MaxBytes = _settings.MaxFileBytes, MaxLines = _settings.MaxLines });
+                return new ReadAhead(null, name, length, invoice, InvoiceVerifier.Verify(invoice), invoice.Supplier.Identity, InvoiceHistory.ContentKey(invoice), null);
+            }
+            catch (InvoiceReadException e)
+            {
+                // The reader's own code (too-deep, too-many-lines, unknown-format, empty…) is the reason people filter by.
+                return new ReadAhead(null, name, length, null, null, null, null, $"{name}: {e.Message}", e.Code);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                // The reader promises InvoiceReadException only; should a document still break it, that document is
+                // quarantined with the reason, never the run.
+                return new ReadAhead(null, name, length, null, null, null, null, $"{name}: the invoice could not be read ({e.GetType().Name}: {e.Message}).");
+            }
+        }
+
+        public PreparedItem Restore(string payload) =>
+            Prepared(JsonSerializer.Deserialize(payload, InvoiceIntakeJson.Default.InvoiceDocument)!, payload);
+
+        public ItemDecision Decide(PreparedItem item, DecisionContext decision) =>
+            InvoiceIntakeKind.Decide((InvoiceDocument)item.Model, (InvoiceIntakeSettings)decision.Settings);
+
+        public async Task ActAsync(ActionContext action, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken)
+        {
+            var document = (InvoiceDocument)item.Model;
+            var posting = document.Posting(action.WorkItemId, action.IdempotencyKey);
+            if (!string.IsNullOrWhiteSpace(_settings.WebhookUrl) && !await AlreadyPostedAsync($"{action.IdempotencyKey}:webhook", cancellationToken))
+            {
+                var body = JsonSerializer.SerializeToUtf8Bytes(posting, InvoiceIntakeJson.Default.InvoicePosting);
+                var poster = context.Services.GetRequiredService<WebhookPoster>();
+                var status = await poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken,
+                    string.IsNullOrEmpty(_settings.WebhookSecret) ? null : (_settings.WebhookSecretHeader, _settings.WebhookSecret));
+                var detail = $"HTTP {status.ToString(CultureInfo.InvariantCulture)}";
+
+                // Into the ledger at once, not only with the item's chunk: should the portal stop before the chunk is
+                // stored, the next run finds the post and does not send it again.
+                await RecordPostedAsync(action, $"{action.IdempotencyKey}:webhook", detail, cancellationToken);
+                action.Record("webhook-post", _settings.WebhookUrl, detail, keySuffix: "webhook");
+            }
+
+            // The export line goes into the ledger with the item; the run's file is written from the ledger at its end.
+            _exportFile ??= InvoiceExport.FileFor(_folders.Outbox, _started, context.RunId);
+            action.Record(InvoiceExport.LineType, _exportFile, posting.CsvLine(), keySuffix: InvoiceExport.KeySuffix);
+        }
+
+        public async Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken)
+        {
+            var export = new InvoiceExport(_database, context.AutomationId);
+            var files = await export.WriteAsync(completion.RunId, cancellationToken);
+            foreach (var file in files)
+            {
+                completion.Record(InvoiceExport.FileType, export.CompletionKey(file.RunId), file.Path, $"{file.Lines} line(s)");
+                context.Log(file.RunId == completion.RunId ? LogLevelName.Info : LogLevelName.Warning, file.RunId == completion.RunId
+                    ? $"Exported {file.Lines} invoice line(s) to {Path.GetFileName(file.Path)}."
+                    : $"{Path.GetFileName(file.Path)}, whose run stopped before writing it, was {(file.Written ? "written from the ledger" : "found complete")}.");
+            }
+
+            if (files.All(f => f.RunId != completion.RunId))
+            {
+                context.Log(LogLevelName.Info, "Nothing new to export: no invoice was approved in this run.");
+            }
+        }
+
+        public Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken) =>
+            item.SourceState is ReadAhead { File: { } file } ? _folders.Folder.MoveAsync(file.Path, outcome, reason, cancellationToken) : Task.FromResult<string?>(null);
+
+        public ValueTask DisposeAsync()
+        {
+            if (_hasTurn)
+            {
+                _hasTurn = false;
+                Turns.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        private static SourceItem Item(ReadAhead read) => new(read.File!.Key, read.File.Path, read.File.Content) { SourceState = read, HandedIn = read.HandedIn, Refusal = read.File.Refusal };
+
+        private void Waiting(string message) => context.Log(LogLevelName.Info, message);
+
+        private static PreparedItem Prepared(InvoiceDocument document, string payload)
+        {
+            var invoice = document.Invoice;
+            return new PreparedItem(document, payload, new ItemSummary(
+                Reference: invoice.Number,
+                Party: invoice.Supplier.Name,
+                PartyId: document.SupplierKey,
+                Amount: document.SignedPayable,
+                Currency: invoice.Currency,
+                Type: document.DocumentType,
+                Date: invoice.IssueDate,
+                ContentKey: document.ContentKey));
+        }
+
+        private async Task RecordPostedAsync(ActionContext action, string key, string detail, CancellationToken cancellationToken)
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO "Effects" ("Id", "AutomationId", "RunId", "WorkItemId", "Type", "IdempotencyKey", "Target", "Detail", "At", "Status")
+                VALUES ($id, $a, $run, $item, 'webhook-post', $key, $target, $detail, $at, 'Applied')
+                ON CONFLICT ("AutomationId", "IdempotencyKey") DO NOTHING
+                """;
+            insert.Parameters.AddWithValue("$id", BatchInserter.ToDb(Guid.CreateVersion7()));
+            insert.Parameters.AddWithValue("$a", BatchInserter.ToDb(action.AutomationId));
+            insert.Parameters.AddWithValue("$run", BatchInserter.ToDb(action.RunId));
+            insert.Parameters.AddWithValue("$item", BatchInserter.ToDb(action.WorkItemId));
+            insert.Parameters.AddWithValue("$key", key);
+            insert.Parameters.AddWithValue("$target", _settings.WebhookUrl);
+            insert.Parameters.AddWithValue("$detail", detail);
+            insert.Parameters.AddWithValue("$at", BatchInserter.ToDb(DateTime.UtcNow));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        private async Task<bool> AlreadyPostedAsync(string key, CancellationToken cancellationToken)
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+            await using var query = connection.CreateCommand();
+            query.CommandText = "SELECT 1 FROM \"Effects\" WHERE \"AutomationId\" = $a AND \"IdempotencyKey\" = $k";
+            query.Parameters.AddWithValue("$a", BatchInserter.ToDb(context.AutomationId));
+            query.Parameters.AddWithValue("$k", key);
+            return await query.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+
+        /// <summary>
+        /// Every invoice of every invoice-intake automation, except quarantined files. A live run compares with live
+        /// invoices only (a shadow result is not a real invoice); a shadow run with both.
+        /// </summary>
+        private async Task<InvoiceHistory> LoadHistoryAsync(CancellationToken cancellationToken)
+        {
+            var history = new InvoiceHistory();
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+            await using var query = connection.CreateCommand();
+            query.CommandText = """
+                SELECT w."Id", w."AutomationId", w."SummaryReference", w."SummaryParty", w."SummaryPartyId", w."SummaryType",
+                       w."SummaryAmount", w."SummaryCurrency", w."SummaryDate", w."ContentKey", w."ReceivedAt"
+                FROM "WorkItems" w JOIN "Automations" a ON a."Id" = w."AutomationId"
+                WHERE a."Kind" = $kind AND w."Status" <> 'Quarantined' AND (w."Lane" = 'Live' OR $shadow = 1)
+                ORDER BY w."ReceivedAt", w."Id"
+                """;
+            query.Parameters.AddWithValue("$kind", KindKey);
+            query.Parameters.AddWithValue("$shadow", context.Mode is RunMode.Shadow or RunMode.Test ? 1 : 0);
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                history.Add(
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(9) ? null : reader.GetString(9),
+                    new InvoiceEvidence(
+                        Guid.Parse(reader.GetString(0)),
+                        Guid.Parse(reader.GetString(1)),
+                        reader.IsDBNull(2) ? null : reader.GetString(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.IsDBNull(5) ? nameof(InvoiceDocumentType.Invoice) : reader.GetString(5),
+                        reader.IsDBNull(8) ? null : DateOnly.ParseExact(reader.GetString(8), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        reader.IsDBNull(6) ? null : decimal.Parse(reader.GetString(6), NumberStyles.Number, CultureInfo.InvariantCulture),
+                        reader.IsDBNull(7) ? null : reader.GetString(7),
+                        DateTime.SpecifyKind(DateTime.Parse(reader.GetString(10), CultureInfo.InvariantCulture), DateTimeKind.Utc)));
+            }
+
+            return history;
+        }
+    }
+}

@@ -184,7 +184,7 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
         var items = popovers.WaitForElements(".mud-popover-open .mud-list-item").Select(i => i.TextContent.Trim()).ToList();
         Assert.Contains("Awaiting posting", items);
         Assert.Contains("Posting failed", items);
-        Assert.DoesNotContain(items, i => i is "AwaitingAction" or "PostingFailed");
+        Assert.DoesNotContain(items, i => i is "AwaitingAction" or "ActionFailed");
 
         popovers.FindAll(".mud-popover-open .mud-list-item").First(i => i.TextContent.Trim() == "Posting failed").Click();
 

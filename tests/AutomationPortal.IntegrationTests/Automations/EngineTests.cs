@@ -96,7 +96,7 @@ public sealed class EngineTests(PortalFixture portal) : IClassFixture<PortalFixt
 
         var first = await api.WaitForRunAsync(await api.RunNowAsync(id));
         var failed = (await api.WorkItemsAsync(id)).GetProperty("items")[0];
-        Assert.Equal("PostingFailed", failed.GetProperty("status").GetString());
+        Assert.Equal("ActionFailed", failed.GetProperty("status").GetString());
         Assert.Equal(1, first.GetProperty("run").GetProperty("itemsFailed").GetInt32());
         Assert.Contains(first.GetProperty("log").EnumerateArray(), l => l.GetProperty("message").GetString()!.Contains("retrying", StringComparison.Ordinal));
 

@@ -61,6 +61,36 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public async Task ItemsWhosePostingFailedAreActionFailedAfterTheUpgradeAndBackAfterADowngrade()
+    {
+        await using var portal = new PortalAppFactory(null);
+        using (var client = portal.CreateBrowserLikeClient())
+        {
+            Assert.Equal("Healthy", await client.GetStringAsync(new Uri("/health", UriKind.Relative)));
+        }
+
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(portal.ConnectionString).Options;
+        var migrations = AllMigrations();
+        var before = migrations[migrations.IndexOf(migrations.Single(m => m.EndsWith("_ActionFailedStatus", StringComparison.Ordinal))) - 1];
+        await using var connection = await OpenAsync(portal.ConnectionString);
+        var id = (await ListAsync(connection, "SELECT Id FROM WorkItems LIMIT 1")).Single();
+        await ExecuteAsync(connection, $"UPDATE WorkItems SET Status = 'ActionFailed' WHERE Id = '{id}'");
+
+        await using (var context = new PortalDbContext(options))
+        {
+            await context.GetService<IMigrator>().MigrateAsync(before);
+        }
+
+        Assert.Equal(["PostingFailed"], await ListAsync(connection, $"SELECT Status FROM WorkItems WHERE Id = '{id}'"));
+        await using (var context = new PortalDbContext(options))
+        {
+            await context.GetService<IMigrator>().MigrateAsync();
+        }
+
+        Assert.Equal(["ActionFailed"], await ListAsync(connection, $"SELECT Status FROM WorkItems WHERE Id = '{id}'"));
+    }
+
+    [Fact]
     public async Task ThePortalTurnsOnWalModeWhateverTheConnectionStringSays()
     {
         await using var portal = new PortalAppFactory(null, demo: false);

@@ -228,11 +228,11 @@ public sealed class InvoiceIntakeTests(InvoicePortalFixture portal) : IClassFixt
         var id = (await InvoiceFiles.CreateAsync(api, "hook", new { inboxPath = "hook/inbox", outboxPath = "hook/outbox", webhookUrl = url, flagNewSuppliers = false, unusualFactor = 1000, reviewThreshold = 1_000_000 })).GetProperty("id").GetGuid();
         var outbox = Path.Combine(portal.DataFolder, "hook", "outbox");
 
-        // Down: nothing listens on the port. The items wait in PostingFailed; nothing is exported yet.
+        // Down: nothing listens on the port. The items wait in ActionFailed; nothing is exported yet.
         await api.WaitForRunAsync(await api.RunNowAsync(id));
         var failed = await InvoiceFiles.ItemsAsync(api, id);
         Assert.Equal(3, failed.Count);
-        Assert.All(failed, i => Assert.Equal("PostingFailed", i.GetProperty("status").GetString()));
+        Assert.All(failed, i => Assert.Equal("ActionFailed", i.GetProperty("status").GetString()));
         Assert.All(failed, i => Assert.False(string.IsNullOrEmpty(i.GetProperty("error").GetString())));
         Assert.Empty(InvoiceFiles.ExportLines(outbox));
 

@@ -55,7 +55,7 @@ public sealed class WebhookTargetTests(InvoicePortalFixture portal) : IClassFixt
         await answering;
 
         var item = Assert.Single(await InvoiceFiles.ItemsAsync(api, id));
-        Assert.Equal("PostingFailed", item.GetProperty("status").GetString());
+        Assert.Equal("ActionFailed", item.GetProperty("status").GetString());
         Assert.Contains("redirects are not followed", item.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, elsewhere.Received);
     }
@@ -137,7 +137,7 @@ public sealed class PublicOnlyWebhookTests(PublicOnlyWebhookFixture portal) : IC
         await api.WaitForRunAsync(await api.RunNowAsync(id));
 
         var item = Assert.Single(await InvoiceFiles.ItemsAsync(api, id));
-        Assert.Equal("PostingFailed", item.GetProperty("status").GetString());
+        Assert.Equal("ActionFailed", item.GetProperty("status").GetString());
         Assert.Contains("AllowPrivateNetworks", item.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, receiver.Received);
     }

@@ -11,7 +11,7 @@ public sealed class GuardrailTests
     [Fact]
     public void AFailureRateAboveTheLimitOverTheWindowBreaches()
     {
-        var breach = GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.PostingFailed, WorkItemStatus.Done, WorkItemStatus.PostingFailed, WorkItemStatus.Done], []);
+        var breach = GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.ActionFailed, WorkItemStatus.Done, WorkItemStatus.ActionFailed, WorkItemStatus.Done], []);
 
         Assert.Equal("auto-paused:failure-rate", breach?.Code);
         Assert.Contains("2 of the last 4 items failed", breach!.Message, StringComparison.Ordinal);
@@ -19,7 +19,7 @@ public sealed class GuardrailTests
 
     [Fact]
     public void ARateAtTheLimitDoesNotBreach() =>
-        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.PostingFailed, WorkItemStatus.Done, WorkItemStatus.Escalated, WorkItemStatus.Done], []));
+        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.ActionFailed, WorkItemStatus.Done, WorkItemStatus.Escalated, WorkItemStatus.Done], []));
 
     [Fact]
     public void QuarantinedInputIsNoFaultOfTheAutomation() =>
@@ -36,11 +36,11 @@ public sealed class GuardrailTests
 
     [Fact]
     public void FewerItemsThanTheWindowAreNotJudgedYet() =>
-        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.PostingFailed, WorkItemStatus.PostingFailed, WorkItemStatus.Quarantined], []));
+        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.ActionFailed, WorkItemStatus.ActionFailed, WorkItemStatus.Quarantined], []));
 
     [Fact]
     public void OnlyTheLatestWindowCounts() =>
-        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.PostingFailed, WorkItemStatus.PostingFailed], []));
+        Assert.Null(GuardrailMonitor.Evaluate(Limits, [WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.Done, WorkItemStatus.ActionFailed, WorkItemStatus.ActionFailed], []));
 
     [Fact]
     public void KFailedRunsInARowBreach()
@@ -109,7 +109,7 @@ public sealed class OutcomeWindowTests
         var breachedAt = 0;
         for (var i = 1; i <= 80 && breachedAt == 0; i++)
         {
-            window.Add(WorkItemStatus.PostingFailed);
+            window.Add(WorkItemStatus.ActionFailed);
             breachedAt = window.Breach() is null ? 0 : i;
         }
 

@@ -76,7 +76,7 @@ public static class InvoiceReasons
         { Status: WorkItemStatus.Done } => ("Not posted", $"the original was not posted (decision: {state.Decision ?? "none"})"),
         { Status: WorkItemStatus.Escalated } => ("Escalated", "the original waits for a person and is not posted"),
         { Status: WorkItemStatus.AwaitingAction } => ("Awaiting posting", "the original is approved and awaiting posting"),
-        { Status: WorkItemStatus.PostingFailed } => ("Posting failed", "the original is approved, but posting it has failed so far"),
+        { Status: WorkItemStatus.ActionFailed } => ("Posting failed", "the original is approved, but posting it has failed so far"),
         _ => ("Quarantined", "the original could not be read and was not posted"),
     };
 

@@ -116,7 +116,7 @@ internal sealed class EngineStore : IAsyncDisposable
         command.CommandText = """
             SELECT "Status" FROM "WorkItems"
             WHERE "AutomationId" = $a AND "Lane" = $l AND ($since IS NULL OR "LastOutcomeAt" >= $since)
-              AND NOT ("Status" IN ('AwaitingAction', 'PostingFailed') AND "ActionAttempts" < $max)
+              AND NOT ("Status" IN ('AwaitingAction', 'ActionFailed') AND "ActionAttempts" < $max)
             ORDER BY "LastOutcomeAt" DESC LIMIT $n
             """;
         command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
@@ -248,7 +248,7 @@ internal sealed class EngineStore : IAsyncDisposable
         await using var command = _connection.CreateCommand();
         command.CommandText = """
             SELECT "Id", "SourceKey", "Payload", "Decision", "ReasonCodes" FROM "WorkItems"
-            WHERE "AutomationId" = $a AND "Lane" = 'Live' AND "Status" IN ('AwaitingAction', 'PostingFailed') AND "ActionAttempts" < $max
+            WHERE "AutomationId" = $a AND "Lane" = 'Live' AND "Status" IN ('AwaitingAction', 'ActionFailed') AND "ActionAttempts" < $max
             ORDER BY "ReceivedAt" LIMIT 1000
             """;
         command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
@@ -278,7 +278,7 @@ internal sealed class EngineStore : IAsyncDisposable
                 UPDATE "WorkItems" SET "Status" = $status, "Error" = $error, "ActionAttempts" = "ActionAttempts" + $attempts,
                     "LastRunId" = $run, "CompletedAt" = $completed, "LastOutcomeAt" = $now WHERE "Id" = $id
                 """;
-            command.Parameters.AddWithValue("$status", (outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed).ToString());
+            command.Parameters.AddWithValue("$status", (outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed).ToString());
             command.Parameters.AddWithValue("$error", BatchInserter.ToDb(Truncate(outcome.Error, 4000)));
             command.Parameters.AddWithValue("$attempts", outcome.Attempts);
             command.Parameters.AddWithValue("$run", BatchInserter.ToDb(runId));
@@ -330,7 +330,7 @@ internal sealed class EngineStore : IAsyncDisposable
         WorkItemStatus.Done => nameof(WorkItemStatus.Done),
         WorkItemStatus.Escalated => nameof(WorkItemStatus.Escalated),
         WorkItemStatus.Quarantined => nameof(WorkItemStatus.Quarantined),
-        WorkItemStatus.PostingFailed => nameof(WorkItemStatus.PostingFailed),
+        WorkItemStatus.ActionFailed => nameof(WorkItemStatus.ActionFailed),
         _ => nameof(WorkItemStatus.AwaitingAction),
     };
 

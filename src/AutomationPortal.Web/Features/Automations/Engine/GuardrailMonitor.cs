@@ -33,7 +33,7 @@ public sealed class GuardrailMonitor(IServiceScopeFactory scopes, RunStops stops
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(latestItems);
         ArgumentNullException.ThrowIfNull(latestRuns);
-        if (ItemBreach(limits, Share(latestItems, limits.FailureRateWindow, s => s is WorkItemStatus.PostingFailed),
+        if (ItemBreach(limits, Share(latestItems, limits.FailureRateWindow, s => s is WorkItemStatus.ActionFailed),
                 Share(latestItems, limits.QuarantineRateWindow, s => s is WorkItemStatus.Quarantined)) is { } breach)
         {
             return breach;

@@ -161,7 +161,7 @@ internal sealed class ItemStep(
             else if (decision.Act && lane == Lane.Live)
             {
                 var outcome = await ActAsync(row.Id, item.Key, prepared, decision, cancellationToken);
-                row.Status = outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed;
+                row.Status = outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed;
                 row.Error = outcome.Error;
                 row.ActionAttempts = outcome.Attempts;
                 foreach (var effect in outcome.Effects)
@@ -264,7 +264,7 @@ internal sealed class ItemStep(
             var outcome = await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
             counters.Retried++;
             await store.CompleteRetryAsync(automationId, runId, item.Id, outcome, Now, cancellationToken);
-            await RememberAsync(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.PostingFailed);
+            await RememberAsync(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed);
             if (outcome.Error is null)
             {
                 counters.Done++;

@@ -46,7 +46,7 @@ public sealed class OutcomeWindow
         var previous = (int)(_added % (Capacity + 1));
         _added++;
         var current = (int)(_added % (Capacity + 1));
-        _failed[current] = _failed[previous] + (status is WorkItemStatus.PostingFailed ? 1 : 0);
+        _failed[current] = _failed[previous] + (status is WorkItemStatus.ActionFailed ? 1 : 0);
         _quarantined[current] = _quarantined[previous] + (status is WorkItemStatus.Quarantined ? 1 : 0);
         _latest[(int)((_added - 1) % Capacity)] = status;
     }

@@ -19,8 +19,8 @@ public enum WorkItemStatus
     Done,
     /// <summary>Handed to a person.</summary>
     Escalated,
-    /// <summary>Posting (the act step: an export, a webhook call) failed after its retries; later runs try again.</summary>
-    PostingFailed,
+    /// <summary>The act step (for invoices: posting, an export or a webhook call) failed after its retries; later runs try again.</summary>
+    ActionFailed,
     /// <summary>The input could not be read; the original is kept with the reason.</summary>
     Quarantined,
 }

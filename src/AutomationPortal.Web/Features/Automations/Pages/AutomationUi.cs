@@ -31,13 +31,13 @@ public static class AutomationUi
     {
         WorkItemStatus.Done => Color.Success,
         WorkItemStatus.Escalated => Color.Warning,
-        WorkItemStatus.Quarantined or WorkItemStatus.PostingFailed => Color.Error,
+        WorkItemStatus.Quarantined or WorkItemStatus.ActionFailed => Color.Error,
         _ => Color.Info,
     };
 
     public static string ItemLabel(WorkItemStatus status) => status switch
     {
-        WorkItemStatus.PostingFailed => "Posting failed",
+        WorkItemStatus.ActionFailed => "Posting failed",
         WorkItemStatus.AwaitingAction => "Awaiting posting",
         _ => status.ToString(),
     };

@@ -2,6 +2,8 @@ using AutomationPortal.Web.Features.ApiKeys;
 using AutomationPortal.Web.Features.Audit;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Demo;
+using AutomationPortal.Web.Features.InvoiceIntake;
+using AutomationPortal.Web.Features.SampleInbox;
 using AutomationPortal.Web.Features.Users;
 using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Infrastructure.Hosting;
@@ -13,6 +15,8 @@ builder.AddUsers();
 builder.AddApiKeys();
 builder.AddAudit();
 builder.AddAutomations();
+builder.AddSampleInbox();
+builder.AddInvoiceIntake();
 builder.AddDemo();
 
 var app = builder.Build();

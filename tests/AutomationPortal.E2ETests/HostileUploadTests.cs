@@ -25,7 +25,7 @@ public sealed class HostileUploadTests(LivePortal portal) : IClassFixture<LivePo
         await LivePortal.SignInAsync(page, PortalAppFactory.AgentEmail, PortalAppFactory.DemoPassword);
         await page.GotoAsync($"automations/{id}");
         await LivePortal.WaitForCircuitAsync(page);
-        await page.ClickAsync("[data-testid=upload-invoices]");
+        await page.ClickAsync("[data-testid=upload-files]");
 
         await page.Locator("[data-testid=upload-input] input[type=file], .mud-dialog input[type=file]").First.SetInputFilesAsync(
             corpus.Select(f => new FilePayload { Name = f.FileName, MimeType = "application/octet-stream", Buffer = f.Content }));

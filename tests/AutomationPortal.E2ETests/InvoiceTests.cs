@@ -37,7 +37,7 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
             await LivePortal.SignInAsync(page, PortalAppFactory.AgentEmail, PortalAppFactory.DemoPassword);
             await page.GotoAsync($"automations/{id}");
             await LivePortal.WaitForCircuitAsync(page);
-            await page.ClickAsync("[data-testid=upload-invoices]");
+            await page.ClickAsync("[data-testid=upload-files]");
             await page.Locator("[data-testid=upload-input] input[type=file], .mud-dialog input[type=file]").First.SetInputFilesAsync(copy);
 
             var results = page.Locator("[data-testid=upload-results]");

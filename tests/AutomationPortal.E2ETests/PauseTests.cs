@@ -35,7 +35,7 @@ public sealed class PauseTests(LivePortal portal) : IClassFixture<LivePortal>
             await agent.GotoAsync($"automations/{id}");
             await LivePortal.WaitForCircuitAsync(agent);
             await Assertions.Expect(agent.Locator("[data-testid=paused-note]")).ToContainTextAsync("decides and posts nothing");
-            await agent.ClickAsync("[data-testid=upload-invoices]");
+            await agent.ClickAsync("[data-testid=upload-files]");
             await Assertions.Expect(agent.Locator("[data-testid=choose-files]")).ToBeVisibleAsync();
             await agent.Locator(".mud-dialog input[type=file]").First.SetInputFilesAsync(file);
             var held = agent.Locator("[data-testid=upload-held]");

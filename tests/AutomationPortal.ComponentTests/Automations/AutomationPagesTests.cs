@@ -173,11 +173,11 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
         new(Guid.NewGuid(), automationId, "Invoices", "auto-paused:failure-rate", "Invoices paused itself: 6 of the last 10 items failed (60 %).", DateTime.UtcNow, null, null);
 
     [Fact]
-    public void TheStatusFilterListsStatusesInWordsAndShowsTheChosenOneSo()
+    public void TheStatusFilterListsStatusesInTheKindsWordsAndShowsTheChosenOneSo()
     {
         SignInAs(Role.Agent);
         var popovers = RenderPopoverProvider();
-        var grid = Render<WorkItemGrid>();
+        var grid = Render<WorkItemGrid>(p => p.Add(g => g.Presentation, AutomationPortal.Web.Features.InvoiceIntake.InvoicePresentation.Instance));
 
         grid.Find("div.mud-input-control.mud-select").MouseDown();
 
@@ -190,6 +190,22 @@ public sealed class AutomationPagesTests : PortalDatabaseTest
 
         grid.WaitForAssertion(() => Assert.Equal("Posting failed", grid.Find("input[data-testid=status-filter]").GetAttribute("value")));
         grid.WaitForAssertion(() => Assert.Contains("No work items with status Posting failed", grid.Markup, StringComparison.Ordinal));
+        Assert.Contains("Search invoice number or supplier", grid.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AGridOfAKindWithoutWordsOfItsOwnSaysActionNotPosting()
+    {
+        SignInAs(Role.Agent);
+        var popovers = RenderPopoverProvider();
+        var grid = Render<WorkItemGrid>();
+
+        grid.Find("div.mud-input-control.mud-select").MouseDown();
+
+        var items = popovers.WaitForElements(".mud-popover-open .mud-list-item").Select(i => i.TextContent.Trim()).ToList();
+        Assert.Contains("Awaiting action", items);
+        Assert.Contains("Action failed", items);
+        Assert.DoesNotContain(items, i => i.Contains("posting", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

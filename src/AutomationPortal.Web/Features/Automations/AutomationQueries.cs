@@ -1,4 +1,5 @@
 using AutomationPortal.Web.Infrastructure.Files;
+using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +11,8 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int P
 public sealed record RunDetail(RunSummary Run, Guid AutomationId, string AutomationName, int SettingsVersion, DateTime? ScheduledFor, string? RequestedBy, string? Error, double? LatenessMs, IReadOnlyList<RunLogLine> Log);
 
 /// <summary>
-/// A work item as the API and pages show it: the kind's summary fields sit at the top level, under generic names
-/// (reference, party, amount) for every kind and, for invoices, under their own names as well (invoiceNumber,
-/// supplierName, supplierId, documentType, payableAmount: negative for a credit note).
+/// A work item as the API and pages show it: the kind's summary fields sit at the top level under generic names
+/// (reference, party, amount) for every kind, and under the names the kind gives them as well (<see cref="KindFields"/>).
 /// </summary>
 public sealed record WorkItemView(
     Guid Id,
@@ -37,8 +37,6 @@ public sealed record WorkItemView(
     Guid LastRunId,
     DateOnly? DocumentDate = null)
 {
-    private bool IsInvoice => Type is "Invoice" or "CreditNote";
-
     /// <summary>
     /// How people know the item: its reference (an invoice number) or, for an item read without one (a quarantined
     /// file), the name of its original file; the source key, a hash, only when neither is known.
@@ -48,17 +46,9 @@ public sealed record WorkItemView(
     /// <summary>The name of the original file, when the item came from one.</summary>
     public string? FileName => OriginalRef is { } original && Path.GetFileName(original.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : null;
 
-    public string? InvoiceNumber => IsInvoice ? Reference : null;
-
-    public string? SupplierName => IsInvoice ? Party : null;
-
-    public string? SupplierId => IsInvoice ? PartyId : null;
-
-    public string? DocumentType => IsInvoice ? Type : null;
-
-    public decimal? PayableAmount => IsInvoice ? Amount : null;
-
-    public DateOnly? IssueDate => IsInvoice ? DocumentDate : null;
+    /// <summary>The kind's own names for the summary fields (for invoices invoiceNumber, supplierName…), in the API answer.</summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, object?>? KindFields { get; init; }
 }
 
 /// <summary>A work item with everything recorded about it: the kind's payload, its decisions, escalation and effects.</summary>
@@ -95,7 +85,7 @@ public sealed record AutomationSettings(Guid AutomationId, string Kind, string S
 public sealed record AlertView(Guid Id, Guid AutomationId, string AutomationName, string Code, string Message, DateTime RaisedAt, DateTime? AcknowledgedAt, string? AcknowledgedBy);
 
 /// <summary>Read-side of the engine: runs, their items and logs, work items, alerts. Paged on the server.</summary>
-public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders)
+public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders, AutomationKindCatalog catalog) : IItemLookup
 {
     public const int MaxPageSize = 500;
 
@@ -179,7 +169,9 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders)
 
         var total = await query.CountAsync(cancellationToken);
         var rows = await query.OrderByDescending(w => w.ReceivedAt).ThenByDescending(w => w.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return new Paged<WorkItemView>(rows.Select(View).ToList(), total, page, pageSize);
+        var automations = rows.Select(w => w.AutomationId).Distinct().ToList();
+        var kinds = await db.Set<Automation>().AsNoTracking().Where(x => automations.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Kind, cancellationToken);
+        return new Paged<WorkItemView>(rows.Select(w => WithKindFields(View(w), kinds.GetValueOrDefault(w.AutomationId))).ToList(), total, page, pageSize);
     }
 
     public async Task<RunBreakdown> RunBreakdownAsync(Guid runId, CancellationToken cancellationToken = default)
@@ -218,8 +210,11 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders)
             .Where(e => e.AutomationId == item.AutomationId && (e.IdempotencyKey == keyPrefix || e.IdempotencyKey.StartsWith(keyPrefix + ":")))
             .OrderBy(e => e.At).ToListAsync(cancellationToken);
         var escalation = await db.Set<Escalation>().AsNoTracking().Where(e => e.WorkItemId == id).OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        return new WorkItemDetail(View(item), automation.Name, automation.Kind, item.Payload, decisions, effects, escalation);
+        return new WorkItemDetail(WithKindFields(View(item), automation.Kind), automation.Name, automation.Kind, item.Payload, decisions, effects, escalation);
     }
+
+    Task<IReadOnlyDictionary<Guid, WorkItemState>> IItemLookup.StatesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        WorkItemStatesAsync(ids, cancellationToken);
 
     /// <summary>Where each of these work items stands (items not found are left out).</summary>
     public async Task<IReadOnlyDictionary<Guid, WorkItemState>> WorkItemStatesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
@@ -278,6 +273,12 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders)
             .Join(db.Set<Automation>(), a => a.AutomationId, x => x.Id, (a, x) => new AlertView(a.Id, a.AutomationId, x.Name, a.Code, a.Message, a.RaisedAt, a.AcknowledgedAt, a.AcknowledgedBy))
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>The kind's presentation of an automation's kind, neutral for a kind no longer installed.</summary>
+    public KindPresentation PresentationOf(string? kind) => kind is not null && catalog.Find(kind) is { } found ? found.Presentation : KindPresentation.Neutral;
+
+    private WorkItemView WithKindFields(WorkItemView view, string? kind) =>
+        PresentationOf(kind).ApiFields(view) is { Count: > 0 } fields ? view with { KindFields = new Dictionary<string, object?>(fields) } : view;
 
     public static WorkItemView View(WorkItem w)
     {

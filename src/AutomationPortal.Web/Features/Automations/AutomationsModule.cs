@@ -1,7 +1,6 @@
 using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
-using AutomationPortal.Web.Features.InvoiceIntake;
-using AutomationPortal.Web.Features.SampleInbox;
+using AutomationPortal.Web.Features.Automations.Uploads;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure.Data;
@@ -24,21 +23,6 @@ public static class AutomationsModule
         var services = builder.Services;
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section);
-        services.AddSingleton<IAutomationKind, SampleInboxKind>();
-        services.AddSingleton<IAutomationKind, InvoiceIntakeKind>();
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // Webhooks never follow a redirect (it would re-post the invoice elsewhere) and connect only to allowed addresses.
-        services.AddHttpClient(WebhookPoster.ClientName).ConfigurePrimaryHttpMessageHandler(sp =>
-        {
-            var allowPrivate = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks;
-            return new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseProxy = false,
-                ConnectCallback = (context, token) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, token),
-            };
-        });
-        services.AddSingleton<WebhookPoster>();
         services.AddSingleton<AutomationKindCatalog>();
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
@@ -50,8 +34,9 @@ public static class AutomationsModule
         services.AddScoped<AutomationEngine>();
         services.AddScoped<AutomationService>();
         services.AddScoped<AutomationQueries>();
-        services.AddScoped<InvoiceIntakeService>();
+        services.AddScoped<AutomationUploads>();
         services.AddScoped<IStartupTask, ReconcileSchedulesTask>();
+        services.AddScoped<AutomationDemo>();
         services.AddScoped<IStartupTask, AutomationsDemoTask>();
 
         var database = PortalDatabase.For(builder);
@@ -78,6 +63,14 @@ public static class AutomationsModule
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler");
         return builder;
+    }
+
+    /// <summary>Adds a kind of automation to the catalogue: the one line a kind module needs besides its own services.</summary>
+    public static IServiceCollection AddAutomationKind<TKind>(this IServiceCollection services)
+        where TKind : class, IAutomationKind
+    {
+        services.AddSingleton<IAutomationKind, TKind>();
+        return services;
     }
 
     public static RouteGroupBuilder MapAutomationEndpoints(this RouteGroupBuilder api)
@@ -120,7 +113,7 @@ public static class AutomationsModule
                 ? TypedResults.File(original.Content, "application/octet-stream", Infrastructure.Files.FileNames.Safe(original.Name))
                 : TypedResults.NotFound())
             .WithSummary("Downloads the original file of a work item, as it arrived.");
-        read.MapPost("/automations/{id:guid}/items", async (Guid id, HttpRequest request, InvoiceIntakeService intake, CancellationToken ct) =>
+        read.MapPost("/automations/{id:guid}/items", async (Guid id, HttpRequest request, AutomationUploads intake, CancellationToken ct) =>
             {
                 var files = new List<IntakeFile>();
                 if (request.HasFormContentType)
@@ -159,7 +152,7 @@ public static class AutomationsModule
             .DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(IntakeRequestLimit))
             .WithFormOptions(multipartBodyLengthLimit: IntakeRequestLimit)
-            .WithSummary("Hands files to an invoice-intake automation: a multipart form with one or more files, or one file as the raw body (name in X-File-Name). Answers with each file's work item id, or its error, once the run that reads them has finished.");
+            .WithSummary("Hands files to an automation whose kind takes them: a multipart form with one or more files, or one file as the raw body (name in X-File-Name). Answers with each file's work item id, or its error, once the run that reads them has finished.");
         read.MapGet("/alerts", async (bool? open, AutomationQueries queries, CancellationToken ct) => TypedResults.Ok(await queries.AlertsAsync(open ?? true, ct)));
 
         admin.MapPost("/automations", async (AutomationRequest request, AutomationService service, CancellationToken ct) =>

@@ -176,8 +176,7 @@ public sealed class InvoiceHistory
 
     public static string Describe(string documentType) => documentType == nameof(InvoiceDocumentType.CreditNote) ? "credit note" : "invoice";
 
-    public static string Money(decimal? amount, string? currency) =>
-        amount is { } a ? $"{a.ToString("#,##0.00", CultureInfo.InvariantCulture)} {currency}".TrimEnd() : "—";
+    public static string Money(decimal? amount, string? currency) => Infrastructure.Domain.AmountText.Of(amount, currency);
 
     private static string? Num(decimal? value) => value?.ToString("0.00##", CultureInfo.InvariantCulture);
 

@@ -17,12 +17,12 @@ namespace AutomationPortal.Web.Features.InvoiceIntake;
 /// every invoice seen before for duplicates and risks, approves the clean ones and escalates the rest with their
 /// reasons and evidence; approved invoices are posted to accounting by the run's export CSV and, when set, a webhook.
 /// </summary>
-public sealed class InvoiceIntakeKind : IAutomationKind
+public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
 {
     public const string KindKey = "invoice-intake";
 
     /// <summary>The folder beside the inbox that uploads (page and API) are written into, whole, before a run reads them.</summary>
-    public const string UploadsFolder = "uploads";
+    public const string UploadsFolderName = "uploads";
 
     public string Key => KindKey;
 
@@ -61,7 +61,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             }
 
             // Uploads are written beside the inbox: that folder must be safe to write into as well.
-            KindSettings.ResolveFolder("inboxPath", InboxFolder.Beside(inbox, UploadsFolder), context, errors);
+            KindSettings.ResolveFolder("inboxPath", InboxFolder.Beside(inbox, UploadsFolderName), context, errors);
         }
 
         if (!string.IsNullOrWhiteSpace(s.WebhookUrl))
@@ -108,24 +108,25 @@ public sealed class InvoiceIntakeKind : IAutomationKind
 
     public IKindRun Start(KindRunContext context) => new Run(context);
 
+    public KindPresentation Presentation => InvoicePresentation.Instance;
+
+    public UploadWords UploadWords { get; } = new("Upload invoices", "UBL or CII XML, or the portal's CSV or JSON",
+        "Each file is read, verified and checked for duplicates at once", "invoice files");
+
+    public string UploadsFolder(object settings, string dataFolder) => Folders((InvoiceIntakeSettings)settings, dataFolder).Uploads;
+
+    public long MaxFileBytes(object settings) => ((InvoiceIntakeSettings)settings).MaxFileBytes;
+
     public IReadOnlyList<KindFolder> Folders(object settings, string dataFolder)
     {
         var (folder, uploads, outbox) = Folders((InvoiceIntakeSettings)settings, dataFolder);
         return [new("Inbox", folder.Inbox), new("Archive", folder.Archive), new("Quarantine", folder.Quarantine), new("Outbox", outbox), new("Uploads", uploads)];
     }
 
-    /// <summary>
-    /// Files handed in while the automation could not decide them (paused, or a Draft for anyone but an Admin) wait
-    /// here, inside the uploads folder, for the first run that may act: an Admin's test run of a Draft leaves them.
-    /// </summary>
-    public const string HeldFolder = "held";
-
-    public static string HeldFolderOf(string uploads) => Path.Combine(uploads, HeldFolder);
-
     public bool HasHeldInput(object settings, string dataFolder)
     {
         var uploads = Folders((InvoiceIntakeSettings)settings, dataFolder).Uploads;
-        return new[] { uploads, HeldFolderOf(uploads) }.Any(folder => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
+        return new[] { uploads, UploadFolders.Held(uploads) }.Any(folder => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
     }
 
     public void Resumed(object settings, IServiceProvider services)
@@ -163,7 +164,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
         var inbox = KindSettings.FullPath(settings.InboxPath, dataFolder);
         var archive = string.IsNullOrWhiteSpace(settings.ArchivePath) ? InboxFolder.Beside(inbox, "archive") : KindSettings.FullPath(settings.ArchivePath, dataFolder);
         var quarantine = string.IsNullOrWhiteSpace(settings.QuarantinePath) ? InboxFolder.Beside(inbox, "quarantine") : KindSettings.FullPath(settings.QuarantinePath, dataFolder);
-        return (new InboxFolder(inbox, archive, quarantine), InboxFolder.Beside(inbox, UploadsFolder), KindSettings.FullPath(settings.OutboxPath, dataFolder));
+        return (new InboxFolder(inbox, archive, quarantine), InboxFolder.Beside(inbox, UploadsFolderName), KindSettings.FullPath(settings.OutboxPath, dataFolder));
     }
 
     /// <summary>Reads a work item's stored payload back into the document (null when it is not one).</summary>
@@ -268,7 +269,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind
             // Held files (handed in while the automation could not act) first, then uploads, then the watched inbox.
             // An Admin's test run of a Draft leaves held files to the first run that may act on them.
             var uploads = new InboxFolder(_folders.Uploads, _folders.Folder.Archive, _folders.Folder.Quarantine);
-            var held = context.Mode == RunMode.Test ? [] : new InboxFolder(HeldFolderOf(_folders.Uploads), _folders.Folder.Archive, _folders.Folder.Quarantine).Settled(TimeSpan.Zero, Waiting, mustExist: false);
+            var held = context.Mode == RunMode.Test ? [] : new InboxFolder(UploadFolders.Held(_folders.Uploads), _folders.Folder.Archive, _folders.Folder.Quarantine).Settled(TimeSpan.Zero, Waiting, mustExist: false);
             var files = held.Concat(uploads.Settled(TimeSpan.Zero, Waiting, mustExist: false)).Select(f => (File: f, HandedIn: true))
                 .Concat(_folders.Folder.Settled(TimeSpan.FromSeconds(2), Waiting).Select(f => (File: f, HandedIn: false)));
             var ahead = Channel.CreateBounded<Task<ReadAhead?>>(new BoundedChannelOptions(ReadAheadFiles) { SingleReader = true, SingleWriter = true });

@@ -38,7 +38,7 @@ public static class InvoiceReasons
         };
     }
 
-    private static string Bytes(long bytes) => InvoiceIntakeService.Size(bytes);
+    private static string Bytes(long bytes) => Infrastructure.Files.FileSizes.Of(bytes);
 
     /// <summary>A reason in words, without figures: where neither the invoice nor the settings are at hand.</summary>
     public static string Describe(string code) => Describe(code, settings: null);

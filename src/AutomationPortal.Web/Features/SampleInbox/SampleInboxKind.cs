@@ -68,6 +68,8 @@ public sealed class SampleInboxKind : IAutomationKind
 
     public IKindRun Start(KindRunContext context) => new Run(context);
 
+    public KindPresentation Presentation => SamplePresentation.Instance;
+
     public IReadOnlyList<KindFolder> Folders(object settings, string dataFolder)
     {
         var s = (SampleInboxSettings)settings;

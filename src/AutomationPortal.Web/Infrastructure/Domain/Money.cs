@@ -92,3 +92,10 @@ public static class TimeZones
         && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
         && zone.HasIanaId;
 }
+
+/// <summary>Amounts as every page writes them: "1,234.50 EUR", or a dash for none.</summary>
+public static class AmountText
+{
+    public static string Of(decimal? amount, string? currency) =>
+        amount is { } a ? $"{a.ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture)} {currency}".TrimEnd() : "—";
+}

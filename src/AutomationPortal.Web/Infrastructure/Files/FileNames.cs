@@ -68,3 +68,19 @@ public static class FileNames
         return kept + extension;
     }
 }
+
+/// <summary>File sizes as people read them: "4.9 KB", "3 MB".</summary>
+public static class FileSizes
+{
+    public static string Of(long bytes) =>
+        bytes >= 1024 * 1024 ? $"{bytes / 1024d / 1024d:0.#} MB" : bytes >= 1024 ? $"{bytes / 1024d:0.#} KB" : $"{bytes} bytes";
+
+    /// <summary>
+    /// A size and the limit it is above, in words that never contradict each other: where both round to the same
+    /// figure ("3 MB, above the limit of 3 MB"), both are given in bytes.
+    /// </summary>
+    public static (string Size, string Limit) Above(long bytes, long limit) =>
+        Of(bytes) == Of(limit)
+            ? (string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes"), string.Create(CultureInfo.InvariantCulture, $"{limit:N0} bytes"))
+            : (Of(bytes), Of(limit));
+}

@@ -46,6 +46,9 @@ public interface IAutomationKind
     {
     }
 
+    /// <summary>What people see of the kind's items: labels, reasons, statuses, the item view. Neutral by default.</summary>
+    KindPresentation Presentation => KindPresentation.Neutral;
+
     /// <summary>
     /// A stored payload as the API answers it, with its long lists (an invoice's lines) cut to one page from
     /// <paramref name="from"/>, and where that page lies, so no answer grows with the document. Unchanged by default.
@@ -218,4 +221,37 @@ public sealed class AutomationKindCatalog(IEnumerable<IAutomationKind> kinds)
 
     public IAutomationKind Get(string key) =>
         Find(key) ?? throw new InvalidOperationException($"No built-in automation kind '{key}'. Known kinds: {string.Join(", ", _kinds.Keys)}.");
+}
+
+/// <summary>
+/// A kind that takes files handed to it: the upload dialog and <c>POST /api/automations/{id}/items</c> work for every
+/// kind that implements this. The portal writes each file whole into <see cref="UploadsFolder"/> (or, while the
+/// automation may not decide, into <see cref="UploadFolders.Held"/> inside it) and runs the automation at once; the
+/// kind's source reads both, held files first. A handed-in file's source key is the SHA-256 of its bytes in lower-case
+/// hex, so the same bytes twice are one item and the answer can name each file's work item.
+/// </summary>
+public interface IAcceptsUploads
+{
+    /// <summary>Where handed-in files are written for the kind's source to read.</summary>
+    string UploadsFolder(object settings, string dataFolder);
+
+    /// <summary>Larger files are refused before they are stored, naming the limit.</summary>
+    long MaxFileBytes(object settings);
+
+    /// <summary>The words of the upload button and dialog.</summary>
+    UploadWords UploadWords { get; }
+}
+
+/// <summary>
+/// The upload dialog in the kind's words: its button ("Upload invoices"), what files are taken ("UBL or CII XML, or the
+/// portal's CSV or JSON"), what happens to each ("Each file is read, verified and checked for duplicates at once") and
+/// what to drop ("invoice files").
+/// </summary>
+public sealed record UploadWords(string Button, string Accepts, string WhatHappens, string Files);
+
+/// <summary>The folders every uploading kind shares by convention.</summary>
+public static class UploadFolders
+{
+    /// <summary>Files handed in while the automation could not decide (paused, or a Draft), kept for the first run that may.</summary>
+    public static string Held(string uploads) => Path.Combine(uploads, "held");
 }

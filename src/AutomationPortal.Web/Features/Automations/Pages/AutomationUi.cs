@@ -35,13 +35,6 @@ public static class AutomationUi
         _ => Color.Info,
     };
 
-    public static string ItemLabel(WorkItemStatus status) => status switch
-    {
-        WorkItemStatus.ActionFailed => "Posting failed",
-        WorkItemStatus.AwaitingAction => "Awaiting posting",
-        _ => status.ToString(),
-    };
-
     public static string StateLabel(AutomationState state) => state == AutomationState.AutoPaused ? "Auto-paused" : state.ToString();
 
     public static string RunLabel(RunStatus status) => status == RunStatus.PartiallySucceeded ? "Partly succeeded" : status.ToString();

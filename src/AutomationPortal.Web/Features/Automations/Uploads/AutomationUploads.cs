@@ -8,7 +8,7 @@ using AutomationPortal.Web.Infrastructure.Files;
 using AutomationPortal.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutomationPortal.Web.Features.InvoiceIntake;
+namespace AutomationPortal.Web.Features.Automations.Uploads;
 
 /// <summary>A file given to an automation through the upload page or the intake API.</summary>
 public sealed record IntakeFile(string FileName, Stream Content);
@@ -27,11 +27,12 @@ public sealed record IntakeResponse(Guid? RunId, RunStatus? RunStatus, IReadOnly
 }
 
 /// <summary>
-/// Takes files for an invoice-intake automation: each is written whole into the uploads folder beside the inbox
-/// (temporary name, then renamed, so a run never sees half a file), then a run reads them at once; the answer
-/// waits for that run and gives each file's work item. The same bytes twice give the same work item.
+/// Takes files for an automation of any kind that accepts uploads (<see cref="IAcceptsUploads"/>): each is written
+/// whole into the kind's uploads folder (temporary name, then renamed, so a run never sees half a file), then a run
+/// reads them at once; the answer waits for that run and gives each file's work item. The same bytes twice give the
+/// same work item.
 /// </summary>
-public sealed class InvoiceIntakeService(
+public sealed class AutomationUploads(
     PortalDbContext db,
     PortalDatabase database,
     AutomationKindCatalog catalog,
@@ -44,8 +45,11 @@ public sealed class InvoiceIntakeService(
     public static readonly TimeSpan WaitForRun = TimeSpan.FromSeconds(60);
 
     /// <summary>The size limit of an automation's files (its maxFileBytes), for the upload page.</summary>
-    public async Task<long> MaxFileBytesAsync(Guid automationId, CancellationToken cancellationToken = default) =>
-        (await SettingsAsync(automationId, cancellationToken)).Settings.MaxFileBytes;
+    public async Task<long> MaxFileBytesAsync(Guid automationId, CancellationToken cancellationToken = default)
+    {
+        var (_, kind, settings) = await SettingsAsync(automationId, cancellationToken);
+        return kind.MaxFileBytes(settings);
+    }
 
     public async Task<IntakeResponse> AcceptAsync(Guid automationId, IReadOnlyList<IntakeFile> files, CancellationToken cancellationToken = default)
     {
@@ -68,15 +72,16 @@ public sealed class InvoiceIntakeService(
             throw AutomationValidationException.For("files", $"The file name '{FileNames.Quoted(named.FileName)}' contains a control character (NUL, a line break or another); rename the file and send it again. Nothing was taken.");
         }
 
-        var (automation, settings) = await SettingsAsync(automationId, cancellationToken);
-        var (_, uploads, _) = InvoiceIntakeKind.Folders(settings, database.DataFolder);
+        var (automation, kind, settings) = await SettingsAsync(automationId, cancellationToken);
+        var uploads = kind.UploadsFolder(settings, database.DataFolder);
+        var maxFileBytes = kind.MaxFileBytes(settings);
         if (folders.FolderProblem(uploads) is { } problem)
         {
             throw AutomationValidationException.For("automation", $"{automation.Name} cannot take files now: its uploads folder {uploads} cannot be used, as {problem}");
         }
 
         // Files that cannot be decided now (paused, or a Draft given work by anyone but an Admin) wait in the held folder.
-        var target = HeldBecause(automation, actor) is null ? uploads : InvoiceIntakeKind.HeldFolderOf(uploads);
+        var target = HeldBecause(automation, actor) is null ? uploads : UploadFolders.Held(uploads);
         Directory.CreateDirectory(target);
         var staging = Path.Combine(uploads, ".incoming");
         Directory.CreateDirectory(staging);
@@ -95,11 +100,11 @@ public sealed class InvoiceIntakeService(
             var temp = Path.Combine(staging, $"{Guid.NewGuid():N}.part");
             try
             {
-                var (length, key) = await CopyLimitedAsync(file.Content, temp, settings.MaxFileBytes, cancellationToken);
-                if (length > settings.MaxFileBytes)
+                var (length, key) = await CopyLimitedAsync(file.Content, temp, maxFileBytes, cancellationToken);
+                if (length > maxFileBytes)
                 {
                     File.Delete(temp);
-                    results[i] = Refused(name, $"{name} is larger than this automation's limit of {SizeAbove(length, settings.MaxFileBytes).Limit} (maxFileBytes); it was not taken.");
+                    results[i] = Refused(name, $"{name} is larger than this automation's limit of {FileSizes.Above(length, maxFileBytes).Limit} (maxFileBytes); it was not taken.");
                     continue;
                 }
 
@@ -168,16 +173,17 @@ public sealed class InvoiceIntakeService(
         return new IntakeResponse(run.Id, status, results.Select(r => r!).ToList()) { Held = heldSince is null ? null : $"held: {heldSince}" };
     }
 
-    private async Task<(Automation Automation, InvoiceIntakeSettings Settings)> SettingsAsync(Guid automationId, CancellationToken cancellationToken)
+    private async Task<(Automation Automation, IAcceptsUploads Kind, object Settings)> SettingsAsync(Guid automationId, CancellationToken cancellationToken)
     {
         var automation = await db.Set<Automation>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == automationId, cancellationToken)
             ?? throw new AutomationNotFoundException(automationId);
-        if (automation.Kind != InvoiceIntakeKind.KindKey)
+        var kind = catalog.Get(automation.Kind);
+        if (kind is not IAcceptsUploads uploads)
         {
-            throw AutomationValidationException.For("automation", $"{automation.Name} is not an invoice intake automation; it does not take files.");
+            throw AutomationValidationException.For("automation", $"{automation.Name} is a {kind.DisplayName} automation, which reads its own source and does not take files.");
         }
 
-        return (automation, (InvoiceIntakeSettings)KindSettings.Read(catalog.Get(automation.Kind), automation.Settings));
+        return (automation, uploads, KindSettings.Read(kind, automation.Settings));
     }
 
     /// <summary>The run's status once it has ended (null if it is still going after <see cref="WaitForRun"/>), and its mode.</summary>
@@ -242,18 +248,6 @@ public sealed class InvoiceIntakeService(
             }
         }
     }
-
-    public static string Size(long bytes) =>
-        bytes >= 1024 * 1024 ? $"{bytes / 1024d / 1024d:0.#} MB" : bytes >= 1024 ? $"{bytes / 1024d:0.#} KB" : $"{bytes} bytes";
-
-    /// <summary>
-    /// A size and the limit it is above, in words that never contradict each other: where both round to the same
-    /// figure ("3 MB, above the limit of 3 MB"), both are given in bytes.
-    /// </summary>
-    public static (string Size, string Limit) SizeAbove(long bytes, long limit) =>
-        Size(bytes) == Size(limit)
-            ? (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes:N0} bytes"), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{limit:N0} bytes"))
-            : (Size(bytes), Size(limit));
 
     private static IntakeFileResult Refused(string name, string error) => new(name, null, null, [], error);
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
-namespace AutomationPortal.ComponentTests.InvoiceIntake;
+namespace AutomationPortal.ComponentTests.Automations;
 
 public sealed class UploadDialogTests : PortalComponentTest
 {
@@ -14,18 +14,22 @@ public sealed class UploadDialogTests : PortalComponentTest
     {
         SignInAs(Role.Agent);
         Services.AddScoped<UnitOfWorkFactory>();
+        Services.AddSingleton(new AutomationPortal.Web.Features.Automations.Kinds.AutomationKindCatalog([]));
         var provider = Render<MudDialogProvider>();
         var dialogs = Services.GetRequiredService<IDialogService>();
-        var parameters = new DialogParameters<UploadInvoicesDialog>
+        var parameters = new DialogParameters<UploadDialog>
         {
             { d => d.AutomationId, Guid.NewGuid() },
             { d => d.AutomationName, "Accounts payable" },
             { d => d.MaxFileBytes, 1024 },
+            { d => d.Words, new AutomationPortal.Web.Features.Automations.Kinds.UploadWords("Upload receipts", "PDF or JPEG receipts", "Each receipt is read at once", "receipts") },
         };
-        await provider.InvokeAsync(() => dialogs.ShowAsync<UploadInvoicesDialog>("Upload invoices", parameters));
+        await provider.InvokeAsync(() => dialogs.ShowAsync<UploadDialog>("Upload receipts", parameters));
 
         provider.WaitForElement("[data-testid=choose-files]");
-        Assert.Contains("up to 1 KB each", provider.Markup, StringComparison.Ordinal);
+        Assert.Contains("PDF or JPEG receipts, up to 1 KB each", provider.Markup, StringComparison.Ordinal);
+        Assert.Contains("Upload receipts to Accounts payable", provider.Markup, StringComparison.Ordinal);
+        Assert.Contains("Drop receipts here, or", provider.Markup, StringComparison.Ordinal);
         provider.FindComponent<InputFile>().UploadFiles(
             InputFileContent.CreateFromBinary(new byte[5000], "scan.xml"),
             InputFileContent.CreateFromBinary(new byte[1025], "just-over.xml"),

@@ -14,28 +14,35 @@ namespace AutomationPortal.Web.Features.SampleInbox;
 public sealed class SampleInboxSettings
 {
     /// <summary>Folder read for files holding one number each; relative to the data folder.</summary>
+    [FolderSetting, Display(Name = "Inbox folder", Description = "Read for files that each hold one number. Relative to the data folder.")]
     public string InboxPath { get; set; } = "sample/inbox";
 
     /// <summary>Folder the act step writes one result file per approved item into.</summary>
+    [FolderSetting, Display(Name = "Result folder", Description = "The act step writes one result file per approved item here.")]
     public string OutboxPath { get; set; } = "sample/outbox";
 
     /// <summary>Values above this go to a person (reason over-threshold).</summary>
+    [Display(Name = "Escalate above", Description = "Values above this go to a person.")]
     [Range(typeof(decimal), "0", "1000000000")]
     public decimal EscalateAbove { get; set; } = 1000m;
 
     /// <summary>Also yield this many generated items (keys gen-0 … gen-N), for demos and measurements.</summary>
+    [Display(Name = "Generated items", Description = "Also make this many items (gen-0 …), for demos and measurements.")]
     [Range(0, 10_000_000)]
     public int GenerateItems { get; set; }
 
     /// <summary>Milliseconds of simulated work per item.</summary>
+    [Display(Name = "Work per item (ms)", Description = "Simulated work per item, in milliseconds.")]
     [Range(0, 60_000)]
     public int DelayMs { get; set; }
 
     /// <summary>A file changed within this many seconds is still being written and waits for the next run.</summary>
+    [Display(Name = "Settle time (s)", Description = "A file changed this recently is still being written and waits for the next run.")]
     [Range(0, 3600)]
     public int SettleSeconds { get; set; } = 2;
 
     /// <summary>When false the act step records its effect in the ledger only and writes no file.</summary>
+    [Display(Name = "Write result files", Description = "Off: the act step records its effect in the ledger only.")]
     public bool WriteOutbox { get; set; } = true;
 }
 

@@ -161,6 +161,47 @@ public sealed class KindIsolationTests
     /// <summary>The types a method's IL names: what it calls, creates, reads, casts to or takes the token of.</summary>
     private static IEnumerable<Type> TypesUsedBy(MethodBase method)
     {
+        foreach (var member in MembersUsedBy(method))
+        {
+            switch (member)
+            {
+                case Type t:
+                    yield return t;
+                    break;
+                case MethodBase m:
+                    if (m.DeclaringType is { } owner)
+                    {
+                        yield return owner;
+                    }
+
+                    if (m is MethodInfo mi)
+                    {
+                        yield return mi.ReturnType;
+                        if (mi.IsGenericMethod)
+                        {
+                            foreach (var g in mi.GetGenericArguments())
+                            {
+                                yield return g;
+                            }
+                        }
+                    }
+
+                    break;
+                case FieldInfo f:
+                    if (f.DeclaringType is { } fieldOwner)
+                    {
+                        yield return fieldOwner;
+                    }
+
+                    yield return f.FieldType;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The members and types a method's IL names (tokens of calls, fields, types), resolved.</summary>
+    internal static IEnumerable<MemberInfo> MembersUsedBy(MethodBase method)
+    {
         byte[]? il;
         try
         {
@@ -188,48 +229,18 @@ public sealed class KindIsolationTests
                 case OperandType.InlineMethod:
                 case OperandType.InlineTok:
                 case OperandType.InlineType:
-                    var token = BitConverter.ToInt32(il, at);
                     MemberInfo? member = null;
                     try
                     {
-                        member = method.Module.ResolveMember(token, typeArguments, methodArguments);
+                        member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArguments, methodArguments);
                     }
                     catch (ArgumentException)
                     {
                     }
 
-                    switch (member)
+                    if (member is not null)
                     {
-                        case Type t:
-                            yield return t;
-                            break;
-                        case MethodBase m:
-                            if (m.DeclaringType is { } owner)
-                            {
-                                yield return owner;
-                            }
-
-                            if (m is MethodInfo mi)
-                            {
-                                yield return mi.ReturnType;
-                                if (mi.IsGenericMethod)
-                                {
-                                    foreach (var g in mi.GetGenericArguments())
-                                    {
-                                        yield return g;
-                                    }
-                                }
-                            }
-
-                            break;
-                        case FieldInfo f:
-                            if (f.DeclaringType is { } fieldOwner)
-                            {
-                                yield return fieldOwner;
-                            }
-
-                            yield return f.FieldType;
-                            break;
+                        yield return member;
                     }
 
                     at += 4;
@@ -257,4 +268,9 @@ public sealed class KindIsolationTests
             }
         }
     }
+
+    /// <summary>Every method and constructor of a type and its nested types (lambdas, state machines).</summary>
+    internal static IEnumerable<MethodBase> MethodsOf(Type type) =>
+        type.GetMethods(Everything).Cast<MethodBase>().Concat(type.GetConstructors(Everything))
+            .Concat(type.GetNestedTypes(Everything).SelectMany(MethodsOf));
 }

@@ -42,7 +42,15 @@ public sealed class CronScheduleTests
     [InlineData("every day", "6 or 7 fields")]
     [InlineData("0 0 3 * * ? 2001", "never fires again")]
     public void BadSchedulesSayWhatIsWrong(string expression, string message) =>
-        Assert.Contains(message, CronSchedule.Validate(expression), StringComparison.Ordinal);
+        Assert.Contains(message, CronSchedule.Validate(expression, DateTimeOffset.UtcNow), StringComparison.Ordinal);
+
+    [Fact]
+    public void WhetherASchedulesLastFireIsPastIsJudgedByThePortalsClock()
+    {
+        // The same schedule, judged before and after its only year: the clock is the portal's, not the machine's.
+        Assert.Null(CronSchedule.Validate("0 0 3 * * ? 2030", new DateTimeOffset(2029, 6, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Contains("never fires again", CronSchedule.Validate("0 0 3 * * ? 2030", new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero)), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void NextFireTimesFollowTheTimeZoneAcrossDaylightSaving()

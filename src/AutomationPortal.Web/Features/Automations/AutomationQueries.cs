@@ -180,7 +180,7 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders,
             .Where(w => w.RunId == runId || w.LastRunId == runId)
             .Select(w => new { w.Status, w.Decision, w.ReasonCodes, w.SummaryAmount, w.SummaryCurrency })
             .ToListAsync(cancellationToken);
-        var approved = items.Where(w => w.Status == WorkItemStatus.Done && w.Decision == "approve" && w.SummaryAmount is not null)
+        var approved = items.Where(w => w.Status == WorkItemStatus.Done && w.Decision == Decisions.Approve && w.SummaryAmount is not null)
             .GroupBy(w => w.SummaryCurrency ?? "")
             .Select(g => new AmountByCurrency(g.Key, g.Count(), g.Sum(w => w.SummaryAmount!.Value)))
             .OrderByDescending(a => a.Count).ToList();

@@ -591,7 +591,7 @@ public sealed class AutomationService(
 
         if (request.Schedule is not null)
         {
-            if (CronSchedule.Validate(request.Schedule) is { } problem)
+            if (CronSchedule.Validate(request.Schedule, time.GetUtcNow()) is { } problem)
             {
                 errors["schedule"] = [problem];
             }

@@ -113,7 +113,7 @@ public static class AutomationsModule
                 ? TypedResults.File(original.Content, "application/octet-stream", Infrastructure.Files.FileNames.Safe(original.Name))
                 : TypedResults.NotFound())
             .WithSummary("Downloads the original file of a work item, as it arrived.");
-        read.MapPost("/automations/{id:guid}/items", async (Guid id, HttpRequest request, AutomationUploads intake, CancellationToken ct) =>
+        read.MapPost("/automations/{id:guid}/items", async (Guid id, HttpRequest request, AutomationUploads intake, TimeProvider time, CancellationToken ct) =>
             {
                 var files = new List<IntakeFile>();
                 if (request.HasFormContentType)
@@ -138,7 +138,7 @@ public static class AutomationsModule
                 }
                 else
                 {
-                    var name = request.Headers["X-File-Name"].FirstOrDefault() ?? request.Query["fileName"].FirstOrDefault() ?? $"upload-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+                    var name = request.Headers["X-File-Name"].FirstOrDefault() ?? request.Query["fileName"].FirstOrDefault() ?? $"upload-{time.GetUtcNow():yyyyMMdd-HHmmss}";
                     files.Add(new IntakeFile(name, request.Body));
                 }
 

@@ -244,7 +244,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
         private readonly InvoiceIntakeSettings _settings = (InvoiceIntakeSettings)context.Settings;
         private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder);
         private readonly PortalDatabase _database = context.Services.GetRequiredService<PortalDatabase>();
-        private readonly DateTime _started = DateTime.UtcNow;
+        private readonly DateTime _started = context.Clock.GetUtcNow().UtcDateTime;
         private string? _exportFile;
         private InvoiceHistory? _history;
         private bool _hasTurn;
@@ -319,7 +319,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
             var invoice = read.Invoice!;
             var signed = InvoiceDocument.CountedAmount(invoice);
             var self = new InvoiceEvidence(workItemId, context.AutomationId, invoice.Number, invoice.Supplier.Name, invoice.DocumentType.ToString(),
-                invoice.IssueDate, signed, invoice.Currency, DateTime.UtcNow);
+                invoice.IssueDate, signed, invoice.Currency, context.Clock.GetUtcNow().UtcDateTime);
             var history = _history ?? new InvoiceHistory();
             var checks = history.Check(read.SupplierKey, read.ContentKey!, self, _settings.UnusualFactor, _settings.UnusualHistory);
             history.Add(read.SupplierKey, read.ContentKey, self);
@@ -468,7 +468,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
             insert.Parameters.AddWithValue("$key", key);
             insert.Parameters.AddWithValue("$target", _settings.WebhookUrl);
             insert.Parameters.AddWithValue("$detail", detail);
-            insert.Parameters.AddWithValue("$at", BatchInserter.ToDb(DateTime.UtcNow));
+            insert.Parameters.AddWithValue("$at", BatchInserter.ToDb(context.Clock.GetUtcNow().UtcDateTime));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -499,7 +499,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
                 ORDER BY w."ReceivedAt", w."Id"
                 """;
             query.Parameters.AddWithValue("$kind", KindKey);
-            query.Parameters.AddWithValue("$shadow", context.Mode is RunMode.Shadow or RunMode.Test ? 1 : 0);
+            query.Parameters.AddWithValue("$shadow", context.Mode.Lane() == Lane.Shadow ? 1 : 0);
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -72,7 +72,7 @@ public static class InvoiceReasons
     public static (string Label, string Sentence) Original(WorkItemState state) => state switch
     {
         { Status: WorkItemStatus.Done, Lane: Lane.Shadow } => ("Decided in shadow", "the original was decided in shadow and not posted"),
-        { Status: WorkItemStatus.Done, Decision: "approve" } => ("Posted", "the original was posted"),
+        { Status: WorkItemStatus.Done, Decision: Decisions.Approve } => ("Posted", "the original was posted"),
         { Status: WorkItemStatus.Done } => ("Not posted", $"the original was not posted (decision: {state.Decision ?? "none"})"),
         { Status: WorkItemStatus.Escalated } => ("Escalated", "the original waits for a person and is not posted"),
         { Status: WorkItemStatus.AwaitingAction } => ("Awaiting posting", "the original is approved and awaiting posting"),

@@ -145,7 +145,7 @@ public sealed class SampleInboxKind : IAutomationKind
             var settings = (SampleInboxSettings)decision.Settings;
             if (value < 0)
             {
-                return new ItemDecision("reject", ["negative-value"], Escalate: false, Act: false);
+                return ItemDecision.RejectFor("negative-value");
             }
 
             return value > settings.EscalateAbove ? ItemDecision.EscalateFor("over-threshold") : ItemDecision.Approve();

@@ -19,7 +19,7 @@ public sealed record InboxFile(string Path, string Key, ReadOnlyMemory<byte> Con
 /// the quarantine with <c>&lt;name&gt;.error.txt</c> beside them. Nothing is ever deleted; a name already taken
 /// gets a number, as in <c>invoice (1).xml</c>.
 /// </summary>
-public sealed class InboxFolder(string inbox, string archive, string quarantine)
+public sealed class InboxFolder(string inbox, string archive, string quarantine, TimeProvider? time = null)
 {
     public string Inbox { get; } = inbox;
 
@@ -72,7 +72,7 @@ public sealed class InboxFolder(string inbox, string archive, string quarantine)
             yield break;
         }
 
-        var settledBefore = DateTime.UtcNow - settle;
+        var settledBefore = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime - settle;
         foreach (var info in new DirectoryInfo(Inbox).EnumerateFiles().OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal))
         {
             // A link is never read, so it need not settle: it is quarantined at once.

@@ -85,7 +85,7 @@ public sealed class AutomationEngine(
         }
 
         var log = new RunLog(runId, time);
-        var lane = run.Mode is RunMode.Shadow or RunMode.Test ? Lane.Shadow : Lane.Live;
+        var lane = run.Mode.Lane();
         var counters = new RunCounters();
         string? error = null;
         var cancelled = false;
@@ -106,7 +106,7 @@ public sealed class AutomationEngine(
                 throw new InvalidOperationException("Its settings cannot be used as they are now: " + string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")));
             }
 
-            await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add));
+            await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add, time));
             await using var store = await EngineStore.OpenAsync(database, cancellationToken);
             // The guardrails' window starts with the outcomes since the latest resume and follows every item of the run.
             var window = new OutcomeWindow(automation.Guardrails);

@@ -261,7 +261,7 @@ internal sealed class EngineStore : IAsyncDisposable
                 Guid.Parse(reader.GetString(0)),
                 reader.GetString(1),
                 reader.IsDBNull(2) ? "" : reader.GetString(2),
-                reader.IsDBNull(3) ? "approve" : reader.GetString(3),
+                reader.IsDBNull(3) ? Decisions.Approve : reader.GetString(3),
                 reader.IsDBNull(4) ? [] : reader.GetString(4).Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         }
 

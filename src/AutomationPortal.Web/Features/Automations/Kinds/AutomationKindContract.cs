@@ -127,14 +127,26 @@ public sealed record ItemSummary(
     DateOnly? Date = null,
     string? ContentKey = null);
 
+/// <summary>The decisions the engine knows; a kind may decide others (its own words), which the engine stores as they are.</summary>
+public static class Decisions
+{
+    public const string Approve = "approve";
+
+    public const string Reject = "reject";
+
+    public const string Escalate = "escalate";
+}
+
 /// <summary>A decision with machine-readable reason codes. <see cref="Act"/> asks for the act step.</summary>
 public sealed record ItemDecision(string Decision, IReadOnlyList<string> ReasonCodes, bool Escalate, bool Act, string? Note = null)
 {
-    private static readonly ItemDecision PlainApproval = new("approve", [], Escalate: false, Act: true);
+    private static readonly ItemDecision PlainApproval = new(Decisions.Approve, [], Escalate: false, Act: true);
 
-    public static ItemDecision Approve(params string[] reasons) => reasons.Length == 0 ? PlainApproval : new("approve", reasons, Escalate: false, Act: true);
+    public static ItemDecision Approve(params string[] reasons) => reasons.Length == 0 ? PlainApproval : new(Decisions.Approve, reasons, Escalate: false, Act: true);
 
-    public static ItemDecision EscalateFor(params string[] reasons) => new("escalate", reasons, Escalate: true, Act: false);
+    public static ItemDecision EscalateFor(params string[] reasons) => new(Decisions.Escalate, reasons, Escalate: true, Act: false);
+
+    public static ItemDecision RejectFor(params string[] reasons) => new(Decisions.Reject, reasons, Escalate: false, Act: false);
 }
 
 public enum SourceOutcome
@@ -155,7 +167,12 @@ public sealed record KindRunContext(
     object Settings,
     string DataFolder,
     IServiceProvider Services,
-    Action<LogLevelName, string> Log);
+    Action<LogLevelName, string> Log,
+    TimeProvider? Time = null)
+{
+    /// <summary>The portal's clock (tests set it); kinds read the time from here, never from DateTime.UtcNow.</summary>
+    public TimeProvider Clock => Time ?? TimeProvider.System;
+}
 
 public sealed record DecisionContext(Guid AutomationId, RunMode Mode, DateTime Now, object Settings);
 

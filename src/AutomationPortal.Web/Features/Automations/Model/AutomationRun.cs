@@ -25,6 +25,15 @@ public enum RunMode
     Demo,
 }
 
+public static class RunModes
+{
+    /// <summary>Where a run's items go: shadow and test runs decide without acting and keep their results apart.</summary>
+    public static Lane Lane(this RunMode mode) => mode is RunMode.Shadow or RunMode.Test ? Model.Lane.Shadow : Model.Lane.Live;
+
+    /// <summary>Whether a run of this mode acts on its decisions.</summary>
+    public static bool Acts(this RunMode mode) => mode.Lane() == Model.Lane.Live;
+}
+
 public enum RunStatus
 {
     Queued,

@@ -9,8 +9,11 @@ public static class CronSchedule
     private static readonly string[] DayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
     private static readonly string[] DayCodes = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
-    /// <summary>Null when valid; otherwise what is wrong, in words a person can act on.</summary>
-    public static string? Validate(string? expression)
+    /// <summary>Null when valid and it fires again after <paramref name="now"/>; otherwise what is wrong, in words a person can act on.</summary>
+    public static string? Validate(string? expression, DateTimeOffset now) =>
+        SyntaxProblem(expression) ?? (CronExpression.Parse(expression!.Trim()).GetNextValidTimeAfter(now) is null ? "This schedule never fires again." : null);
+
+    private static string? SyntaxProblem(string? expression)
     {
         if (string.IsNullOrWhiteSpace(expression))
         {
@@ -32,9 +35,7 @@ public static class CronSchedule
             return $"Not a valid schedule: {e.Message}";
         }
 
-        return CronExpression.Parse(expression.Trim()).GetNextValidTimeAfter(DateTimeOffset.UtcNow) is null
-            ? "This schedule never fires again."
-            : null;
+        return null;
     }
 
     /// <summary>The next fire times after <paramref name="after"/>, in UTC.</summary>
@@ -70,7 +71,7 @@ public static class CronSchedule
     /// <summary>Plain words for the common forms; null for anything else (show the expression itself then).</summary>
     public static string? Describe(string? expression)
     {
-        if (Validate(expression) is not null)
+        if (SyntaxProblem(expression) is not null)
         {
             return null;
         }

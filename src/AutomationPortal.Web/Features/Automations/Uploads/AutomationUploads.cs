@@ -85,7 +85,7 @@ public sealed class AutomationUploads(
         Directory.CreateDirectory(target);
         var staging = Path.Combine(uploads, ".incoming");
         Directory.CreateDirectory(staging);
-        RemoveAbandonedParts(staging);
+        RemoveAbandonedParts(staging, time.GetUtcNow().UtcDateTime);
 
         var results = new IntakeFileResult?[files.Count];
         var saved = new List<(int Index, string Key)>();
@@ -150,7 +150,7 @@ public sealed class AutomationUploads(
         var (status, mode) = await WaitAsync(run.Id, cancellationToken);
 
         var keys = saved.Select(s => s.Key).Distinct().ToList();
-        var lane = mode is RunMode.Shadow or RunMode.Test ? Lane.Shadow : Lane.Live;
+        var lane = mode.Lane();
         var items = await db.Set<WorkItem>().AsNoTracking()
             .Where(w => w.AutomationId == automation.Id && w.Lane == lane && keys.Contains(w.SourceKey))
             .Select(w => new { w.Id, w.SourceKey, w.Status, w.ReasonCodes, w.Error })
@@ -234,9 +234,9 @@ public sealed class AutomationUploads(
     }
 
     /// <summary>Parts of uploads cut off by a stop (never complete, never read) are removed after a day.</summary>
-    private static void RemoveAbandonedParts(string staging)
+    private static void RemoveAbandonedParts(string staging, DateTime now)
     {
-        foreach (var part in new DirectoryInfo(staging).EnumerateFiles("*.part").Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddDays(-1)))
+        foreach (var part in new DirectoryInfo(staging).EnumerateFiles("*.part").Where(f => f.LastWriteTimeUtc < now.AddDays(-1)))
         {
             try
             {

@@ -107,7 +107,7 @@ public sealed class AutomationEngine(
             }
 
             await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add, time));
-            await using var store = await EngineStore.OpenAsync(database, cancellationToken);
+            await using var store = await EngineStore.OpenAsync(database, await SchemaAsync(cancellationToken), cancellationToken);
             // The guardrails' window starts with the outcomes since the latest resume and follows every item of the run.
             var window = new OutcomeWindow(automation.Guardrails);
             window.AddRange(await store.OutcomesSinceAsync(automation.Id, lane, automation.GuardrailsSince, MaxRetriesAcrossRuns, window.Capacity, cancellationToken));
@@ -228,6 +228,13 @@ public sealed class AutomationEngine(
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The names and lengths the fast write path uses, from the EF model (built once per process).</summary>
+    private async Task<EngineSchema> SchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return EngineSchema.From(db.Model);
+    }
 
     private static RunMode ModeFor(Automation automation)
     {

@@ -6,56 +6,106 @@ using Microsoft.Data.Sqlite;
 namespace AutomationPortal.Web.Features.Automations.Engine;
 
 /// <summary>
-/// The engine's own connection and prepared statements for its hot path. Table and column names are those of the
-/// EF Core model (WorkItemConfiguration and friends); the integration tests read these rows back through EF.
+/// The engine's own connection and prepared statements for its hot path. The rows it inserts take their table and
+/// column names, lengths and enum texts from the EF Core model (<see cref="EngineSchema"/>); the integration tests read
+/// these rows back through EF.
 /// </summary>
 internal sealed class EngineStore : IAsyncDisposable
 {
-    private static readonly string[] WorkItemColumns =
+    /// <summary>The properties of each row the write path inserts, in the order it binds them; their columns come from the EF model.</summary>
+    private static readonly string[] WorkItemProperties =
     [
-        "Id", "AutomationId", "Lane", "SourceKey", "RunId", "LastRunId", "Status", "Decision", "ReasonCodes", "Payload", "OriginalRef",
-        "Error", "ActionAttempts", "ReceivedAt", "DecidedAt", "CompletedAt", "ProcessingMs", "SummaryReference", "SummaryParty",
-        "SummaryPartyId", "SummaryAmount", "SummaryCurrency", "SummaryType", "SummaryDate", "ContentKey", "LastOutcomeAt",
+        nameof(WorkItem.Id), nameof(WorkItem.AutomationId), nameof(WorkItem.Lane), nameof(WorkItem.SourceKey), nameof(WorkItem.RunId), nameof(WorkItem.LastRunId),
+        nameof(WorkItem.Status), nameof(WorkItem.Decision), nameof(WorkItem.ReasonCodes), nameof(WorkItem.Payload), nameof(WorkItem.OriginalRef),
+        nameof(WorkItem.Error), nameof(WorkItem.ActionAttempts), nameof(WorkItem.ReceivedAt), nameof(WorkItem.DecidedAt), nameof(WorkItem.CompletedAt),
+        nameof(WorkItem.ProcessingMs), nameof(WorkItem.SummaryReference), nameof(WorkItem.SummaryParty), nameof(WorkItem.SummaryPartyId),
+        nameof(WorkItem.SummaryAmount), nameof(WorkItem.SummaryCurrency), nameof(WorkItem.SummaryType), nameof(WorkItem.SummaryDate),
+        nameof(WorkItem.ContentKey), nameof(WorkItem.LastOutcomeAt),
     ];
 
-    private static readonly string[] DecisionColumns =
-        ["Id", "WorkItemId", "RunId", "At", "DecidedBy", "PersonId", "PersonName", "Decision", "ReasonCodes", "Note", "HumanMinutes"];
+    private static readonly string[] DecisionProperties =
+    [
+        nameof(DecisionRecord.Id), nameof(DecisionRecord.WorkItemId), nameof(DecisionRecord.RunId), nameof(DecisionRecord.At), nameof(DecisionRecord.DecidedBy),
+        nameof(DecisionRecord.PersonId), nameof(DecisionRecord.PersonName), nameof(DecisionRecord.Decision), nameof(DecisionRecord.ReasonCodes),
+        nameof(DecisionRecord.Note), nameof(DecisionRecord.HumanMinutes),
+    ];
 
-    private static readonly string[] EscalationColumns =
-        ["Id", "WorkItemId", "AutomationId", "Reasons", "Status", "CreatedAt", "AssigneeId", "DueAt", "ResolvedAt", "Version"];
+    private static readonly string[] EscalationProperties =
+    [
+        nameof(Escalation.Id), nameof(Escalation.WorkItemId), nameof(Escalation.AutomationId), nameof(Escalation.Reasons), nameof(Escalation.Status),
+        nameof(Escalation.CreatedAt), nameof(Escalation.AssigneeId), nameof(Escalation.DueAt), nameof(Escalation.ResolvedAt), nameof(Escalation.Version),
+    ];
 
-    private static readonly string[] EffectColumns =
-        ["Id", "AutomationId", "RunId", "WorkItemId", "Type", "IdempotencyKey", "Target", "Detail", "At", "Status"];
+    private static readonly string[] EffectProperties =
+    [
+        nameof(Effect.Id), nameof(Effect.AutomationId), nameof(Effect.RunId), nameof(Effect.WorkItemId), nameof(Effect.Type), nameof(Effect.IdempotencyKey),
+        nameof(Effect.Target), nameof(Effect.Detail), nameof(Effect.At), nameof(Effect.Status),
+    ];
 
     /// <summary>An automated decision took no person's time: 0 minutes, stored as EF Core stores decimals.</summary>
     private const string NoMinutes = "0.0";
-
-    private const string EffectConflict = "ON CONFLICT (\"AutomationId\", \"IdempotencyKey\") DO NOTHING";
 
     private readonly SqliteConnection _connection;
     private readonly BatchInserter _items;
     private readonly BatchInserter _decisions;
     private readonly BatchInserter _escalations;
     private readonly BatchInserter _effects;
+    private readonly Lengths _lengths;
+    private readonly Dictionary<WorkItemStatus, string> _statusTexts;
+    private readonly Dictionary<Lane, string> _laneTexts;
+    private readonly Dictionary<DecidedBy, string> _decidedByTexts;
+    private readonly string _escalationOpen;
+    private readonly string _effectApplied;
 
-    private EngineStore(SqliteConnection connection)
+    private EngineStore(SqliteConnection connection, EngineSchema schema)
     {
         _connection = connection;
-        _items = new BatchInserter(connection, "WorkItems", WorkItemColumns);
-        _decisions = new BatchInserter(connection, "Decisions", DecisionColumns);
-        _escalations = new BatchInserter(connection, "Escalations", EscalationColumns);
-        _effects = new BatchInserter(connection, "Effects", EffectColumns, EffectConflict);
+        _items = new BatchInserter(connection, schema.WorkItems.Name, schema.WorkItems.Columns(WorkItemProperties));
+        _decisions = new BatchInserter(connection, schema.Decisions.Name, schema.Decisions.Columns(DecisionProperties));
+        _escalations = new BatchInserter(connection, schema.Escalations.Name, schema.Escalations.Columns(EscalationProperties));
+        var effects = schema.Effects;
+        _effects = new BatchInserter(connection, effects.Name, effects.Columns(EffectProperties),
+            $"ON CONFLICT (\"{effects.Column(nameof(Effect.AutomationId))}\", \"{effects.Column(nameof(Effect.IdempotencyKey))}\") DO NOTHING");
+        _lengths = new Lengths(schema);
+        _statusTexts = Enum.GetValues<WorkItemStatus>().ToDictionary(v => v, v => schema.WorkItems.Text(nameof(WorkItem.Status), v));
+        _laneTexts = Enum.GetValues<Lane>().ToDictionary(v => v, v => schema.WorkItems.Text(nameof(WorkItem.Lane), v));
+        _decidedByTexts = Enum.GetValues<DecidedBy>().ToDictionary(v => v, v => schema.Decisions.Text(nameof(DecisionRecord.DecidedBy), v));
+        _escalationOpen = schema.Escalations.Text(nameof(Escalation.Status), EscalationStatus.Open);
+        _effectApplied = schema.Effects.Text(nameof(Effect.Status), EffectStatus.Applied);
     }
 
-    public static async Task<EngineStore> OpenAsync(PortalDatabase database, CancellationToken cancellationToken)
+    /// <summary>The model's column lengths the write path cuts long text to.</summary>
+    private sealed class Lengths(EngineSchema schema)
+    {
+        public int Error { get; } = schema.WorkItems.MaxLength(nameof(WorkItem.Error));
+
+        public int Reference { get; } = schema.WorkItems.MaxLength(nameof(WorkItem.SummaryReference));
+
+        public int Party { get; } = schema.WorkItems.MaxLength(nameof(WorkItem.SummaryParty));
+
+        public int PartyId { get; } = schema.WorkItems.MaxLength(nameof(WorkItem.SummaryPartyId));
+
+        public int OriginalRef { get; } = schema.WorkItems.MaxLength(nameof(WorkItem.OriginalRef));
+
+        public int Note { get; } = schema.Decisions.MaxLength(nameof(DecisionRecord.Note));
+
+        public int IdempotencyKey { get; } = schema.Effects.MaxLength(nameof(Effect.IdempotencyKey));
+
+        public int Target { get; } = schema.Effects.MaxLength(nameof(Effect.Target));
+
+        public int Detail { get; } = schema.Effects.MaxLength(nameof(Effect.Detail));
+    }
+
+    public static async Task<EngineStore> OpenAsync(PortalDatabase database, EngineSchema schema, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(schema);
         // A larger page cache keeps a chunk's index pages in memory until the commit writes them once. The engine
         // writes each item with its decision, escalation and effects in one transaction, built together, so the
         // foreign-key probes SQLite would add per row check nothing here; every other connection keeps them on. The
         // WAL is checkpointed in the background (WalCheckpointer), not in the middle of a chunk.
         var connection = await database.OpenConnectionAsync(cancellationToken, "PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0;");
-        return new EngineStore(connection);
+        return new EngineStore(connection, schema);
     }
 
     public async Task<HashSet<string>> ExistingKeysAsync(Guid automationId, Lane lane, IReadOnlyList<string> keys, CancellationToken cancellationToken)
@@ -161,25 +211,25 @@ internal sealed class EngineStore : IAsyncDisposable
     {
         // The chunk and the run's counts land together, in one transaction (one WAL commit).
         await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-        var laneText = lane == Lane.Shadow ? nameof(Lane.Shadow) : nameof(Lane.Live);
+        var laneText = _laneTexts[lane];
         var automationText = (string)BatchInserter.ToDb(automationId);
         var runText = (string)BatchInserter.ToDb(runId);
-        var decidedBy = lane == Lane.Shadow ? nameof(DecidedBy.AutomationShadow) : nameof(DecidedBy.Automation);
+        var decidedBy = _decidedByTexts[lane == Lane.Shadow ? DecidedBy.AutomationShadow : DecidedBy.Automation];
         foreach (var row in batch.Items)
         {
             var decision = row.Decision!;
             var reasons = decision.ReasonCodes.Count == 0 ? "" : string.Join(' ', decision.ReasonCodes);
             var summary = row.Summary;
-            _items.Row().Id(row.Id).Text(automationText).Text(laneText).Text(row.SourceKey).Text(runText).Text(runText).Text(StatusText(row.Status))
-                .Text(decision.Decision).Text(reasons).Text(row.Payload).Text(row.OriginalRef).Text(Truncate(row.Error, 4000)).Number(row.ActionAttempts)
+            _items.Row().Id(row.Id).Text(automationText).Text(laneText).Text(row.SourceKey).Text(runText).Text(runText).Text(_statusTexts[row.Status])
+                .Text(decision.Decision).Text(reasons).Text(row.Payload).Text(row.OriginalRef).Text(Truncate(row.Error, _lengths.Error)).Number(row.ActionAttempts)
                 .Time(row.ReceivedAt).Time(row.DecidedAt).Time(row.CompletedAt).Real(row.ProcessingMs)
-                .Text(Truncate(summary?.Reference, 200)).Text(Truncate(summary?.Party, 300)).Text(Truncate(summary?.PartyId, 200))
+                .Text(Truncate(summary?.Reference, _lengths.Reference)).Text(Truncate(summary?.Party, _lengths.Party)).Text(Truncate(summary?.PartyId, _lengths.PartyId))
                 .Amount(summary?.Amount).Text(summary?.Currency).Text(summary?.Type).Text(DateText(summary?.Date)).Text(summary?.ContentKey).Time(row.DecidedAt).EndRow();
             _decisions.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(runText).Time(row.DecidedAt).Text(decidedBy).Id(null).Text(null)
-                .Text(decision.Decision).Text(reasons).Text(Truncate(decision.Note, 4000)).Text(NoMinutes).EndRow();
+                .Text(decision.Decision).Text(reasons).Text(Truncate(decision.Note, _lengths.Note)).Text(NoMinutes).EndRow();
             if (row.Status == WorkItemStatus.Escalated)
             {
-                _escalations.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(automationText).Text(reasons).Text(nameof(EscalationStatus.Open))
+                _escalations.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(automationText).Text(reasons).Text(_escalationOpen)
                     .Time(row.DecidedAt).Id(null).Time(null).Time(null).Number(1).EndRow();
             }
         }
@@ -221,7 +271,7 @@ internal sealed class EngineStore : IAsyncDisposable
         var id = command.Parameters.Add("$id", SqliteType.Text);
         foreach (var (workItemId, path) in moved)
         {
-            reference.Value = Truncate(path, 1000);
+            reference.Value = Truncate(path, _lengths.OriginalRef);
             id.Value = BatchInserter.ToDb(workItemId);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -322,17 +372,8 @@ internal sealed class EngineStore : IAsyncDisposable
     }
 
     private void AddEffect(Guid automationId, Guid runId, Guid? workItemId, EffectRecord effect, DateTime at) =>
-        _effects.Row().Id(Guid.CreateVersion7()).Id(automationId).Id(runId).Id(workItemId).Text(effect.Type).Text(Truncate(effect.IdempotencyKey, 300))
-            .Text(Truncate(effect.Target, 1000)).Text(Truncate(effect.Detail, 4000)).Time(at).Text(nameof(EffectStatus.Applied)).EndRow();
-
-    private static string StatusText(WorkItemStatus status) => status switch
-    {
-        WorkItemStatus.Done => nameof(WorkItemStatus.Done),
-        WorkItemStatus.Escalated => nameof(WorkItemStatus.Escalated),
-        WorkItemStatus.Quarantined => nameof(WorkItemStatus.Quarantined),
-        WorkItemStatus.ActionFailed => nameof(WorkItemStatus.ActionFailed),
-        _ => nameof(WorkItemStatus.AwaitingAction),
-    };
+        _effects.Row().Id(Guid.CreateVersion7()).Id(automationId).Id(runId).Id(workItemId).Text(effect.Type).Text(Truncate(effect.IdempotencyKey, _lengths.IdempotencyKey))
+            .Text(Truncate(effect.Target, _lengths.Target)).Text(Truncate(effect.Detail, _lengths.Detail)).Time(at).Text(_effectApplied).EndRow();
 
     /// <summary>As EF Core stores a DateOnly in SQLite: yyyy-MM-dd.</summary>
     private static string? DateText(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -43,6 +43,30 @@ public sealed class KindIsolationTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Distinct().Order(StringComparer.Ordinal)));
     }
 
+    /// <summary>
+    /// A kind reaches the engine's records through the contract (the effects ledger, the item history, the run's
+    /// completion), never with SQL or EF of its own on the engine's tables.
+    /// </summary>
+    [Fact]
+    public void NoKindQueriesTheEnginesTablesItself()
+    {
+        string[] engineOnly = ["Microsoft.Data.Sqlite", "Microsoft.EntityFrameworkCore", "SQLitePCL", "AutomationPortal.Web.Features.Automations.Engine"];
+        var forbidden = new HashSet<Type> { typeof(AutomationPortal.Web.Infrastructure.Data.PortalDatabase), typeof(AutomationPortal.Web.Infrastructure.Data.PortalDbContext) };
+        var problems = new List<string>();
+        foreach (var type in Portal.GetTypes().Where(t => InAny(t.Namespace, KindModules())))
+        {
+            foreach (var referenced in ReferencedTypes(type).Distinct())
+            {
+                if (forbidden.Contains(referenced) || InAny(referenced.Namespace, engineOnly))
+                {
+                    problems.Add($"{type.FullName} refers to {referenced.FullName}");
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Distinct().Order(StringComparer.Ordinal)));
+    }
+
     [Fact]
     public void EachKindIsAModuleOfItsOwn()
     {

@@ -243,7 +243,6 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
     {
         private readonly InvoiceIntakeSettings _settings = (InvoiceIntakeSettings)context.Settings;
         private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder);
-        private readonly PortalDatabase _database = context.Services.GetRequiredService<PortalDatabase>();
         private readonly DateTime _started = context.Clock.GetUtcNow().UtcDateTime;
         private string? _exportFile;
         private InvoiceHistory? _history;
@@ -383,7 +382,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
         {
             var document = (InvoiceDocument)item.Model;
             var posting = document.Posting(action.WorkItemId, action.IdempotencyKey);
-            if (!string.IsNullOrWhiteSpace(_settings.WebhookUrl) && !await AlreadyPostedAsync($"{action.IdempotencyKey}:webhook", cancellationToken))
+            if (!string.IsNullOrWhiteSpace(_settings.WebhookUrl) && !await action.IsAppliedAsync("webhook", cancellationToken))
             {
                 var body = JsonSerializer.SerializeToUtf8Bytes(posting, InvoiceIntakeJson.Default.InvoicePosting);
                 var poster = context.Services.GetRequiredService<WebhookPoster>();
@@ -393,7 +392,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
 
                 // Into the ledger at once, not only with the item's chunk: should the portal stop before the chunk is
                 // stored, the next run finds the post and does not send it again.
-                await RecordPostedAsync(action, $"{action.IdempotencyKey}:webhook", detail, cancellationToken);
+                await action.RecordNowAsync("webhook-post", _settings.WebhookUrl, detail, "webhook", cancellationToken);
                 action.Record("webhook-post", _settings.WebhookUrl, detail, keySuffix: "webhook");
             }
 
@@ -402,19 +401,30 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
             action.Record(InvoiceExport.LineType, _exportFile, posting.CsvLine(), keySuffix: InvoiceExport.KeySuffix);
         }
 
+        /// <summary>
+        /// Writes the run's export file from its lines in the ledger, and those of earlier runs that stopped before
+        /// writing theirs (the engine hands them over); a file already there was renamed into place whole, so it is
+        /// never written twice.
+        /// </summary>
         public async Task CompleteAsync(RunCompletionContext completion, CancellationToken cancellationToken)
         {
-            var export = new InvoiceExport(_database, context.AutomationId);
-            var files = await export.WriteAsync(completion.RunId, cancellationToken);
-            foreach (var file in files)
+            var exported = false;
+            foreach (var run in completion.Runs)
             {
-                completion.Record(InvoiceExport.FileType, export.CompletionKey(file.RunId), file.Path, $"{file.Lines} line(s)");
-                context.Log(file.RunId == completion.RunId ? LogLevelName.Info : LogLevelName.Warning, file.RunId == completion.RunId
-                    ? $"Exported {file.Lines} invoice line(s) to {Path.GetFileName(file.Path)}."
-                    : $"{Path.GetFileName(file.Path)}, whose run stopped before writing it, was {(file.Written ? "written from the ledger" : "found complete")}.");
+                if (InvoiceExport.LinesOf(run) is not { } export || run.Effects.Any(e => e.Type == InvoiceExport.FileType))
+                {
+                    continue;
+                }
+
+                var written = await InvoiceExport.WriteAsync(export, cancellationToken);
+                completion.Record(InvoiceExport.FileType, InvoiceExport.CompletionKey(context.AutomationId, run.RunId), export.File, $"{export.Lines.Count} line(s)");
+                exported |= run.RunId == completion.RunId;
+                context.Log(run.RunId == completion.RunId ? LogLevelName.Info : LogLevelName.Warning, run.RunId == completion.RunId
+                    ? $"Exported {export.Lines.Count} invoice line(s) to {Path.GetFileName(export.File)}."
+                    : $"{Path.GetFileName(export.File)}, whose run stopped before writing it, was {(written ? "written from the ledger" : "found complete")}.");
             }
 
-            if (files.All(f => f.RunId != completion.RunId))
+            if (!exported)
             {
                 context.Log(LogLevelName.Info, "Nothing new to export: no invoice was approved in this run.");
             }
@@ -452,36 +462,6 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
                 ContentKey: document.ContentKey));
         }
 
-        private async Task RecordPostedAsync(ActionContext action, string key, string detail, CancellationToken cancellationToken)
-        {
-            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-            await using var insert = connection.CreateCommand();
-            insert.CommandText = """
-                INSERT INTO "Effects" ("Id", "AutomationId", "RunId", "WorkItemId", "Type", "IdempotencyKey", "Target", "Detail", "At", "Status")
-                VALUES ($id, $a, $run, $item, 'webhook-post', $key, $target, $detail, $at, 'Applied')
-                ON CONFLICT ("AutomationId", "IdempotencyKey") DO NOTHING
-                """;
-            insert.Parameters.AddWithValue("$id", BatchInserter.ToDb(Guid.CreateVersion7()));
-            insert.Parameters.AddWithValue("$a", BatchInserter.ToDb(action.AutomationId));
-            insert.Parameters.AddWithValue("$run", BatchInserter.ToDb(action.RunId));
-            insert.Parameters.AddWithValue("$item", BatchInserter.ToDb(action.WorkItemId));
-            insert.Parameters.AddWithValue("$key", key);
-            insert.Parameters.AddWithValue("$target", _settings.WebhookUrl);
-            insert.Parameters.AddWithValue("$detail", detail);
-            insert.Parameters.AddWithValue("$at", BatchInserter.ToDb(context.Clock.GetUtcNow().UtcDateTime));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        private async Task<bool> AlreadyPostedAsync(string key, CancellationToken cancellationToken)
-        {
-            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-            await using var query = connection.CreateCommand();
-            query.CommandText = "SELECT 1 FROM \"Effects\" WHERE \"AutomationId\" = $a AND \"IdempotencyKey\" = $k";
-            query.Parameters.AddWithValue("$a", BatchInserter.ToDb(context.AutomationId));
-            query.Parameters.AddWithValue("$k", key);
-            return await query.ExecuteScalarAsync(cancellationToken) is not null;
-        }
-
         /// <summary>
         /// Every invoice of every invoice-intake automation, except quarantined files. A live run compares with live
         /// invoices only (a shadow result is not a real invoice); a shadow run with both.
@@ -489,33 +469,11 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
         private async Task<InvoiceHistory> LoadHistoryAsync(CancellationToken cancellationToken)
         {
             var history = new InvoiceHistory();
-            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-            await using var query = connection.CreateCommand();
-            query.CommandText = """
-                SELECT w."Id", w."AutomationId", w."SummaryReference", w."SummaryParty", w."SummaryPartyId", w."SummaryType",
-                       w."SummaryAmount", w."SummaryCurrency", w."SummaryDate", w."ContentKey", w."ReceivedAt"
-                FROM "WorkItems" w JOIN "Automations" a ON a."Id" = w."AutomationId"
-                WHERE a."Kind" = $kind AND w."Status" <> 'Quarantined' AND (w."Lane" = 'Live' OR $shadow = 1)
-                ORDER BY w."ReceivedAt", w."Id"
-                """;
-            query.Parameters.AddWithValue("$kind", KindKey);
-            query.Parameters.AddWithValue("$shadow", context.Mode.Lane() == Lane.Shadow ? 1 : 0);
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            await foreach (var item in context.History.OfKindAsync(KindKey, includeShadow: context.Mode.Lane() == Lane.Shadow, cancellationToken))
             {
-                history.Add(
-                    reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(9) ? null : reader.GetString(9),
-                    new InvoiceEvidence(
-                        Guid.Parse(reader.GetString(0)),
-                        Guid.Parse(reader.GetString(1)),
-                        reader.IsDBNull(2) ? null : reader.GetString(2),
-                        reader.IsDBNull(3) ? null : reader.GetString(3),
-                        reader.IsDBNull(5) ? nameof(InvoiceDocumentType.Invoice) : reader.GetString(5),
-                        reader.IsDBNull(8) ? null : DateOnly.ParseExact(reader.GetString(8), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                        reader.IsDBNull(6) ? null : decimal.Parse(reader.GetString(6), NumberStyles.Number, CultureInfo.InvariantCulture),
-                        reader.IsDBNull(7) ? null : reader.GetString(7),
-                        DateTime.SpecifyKind(DateTime.Parse(reader.GetString(10), CultureInfo.InvariantCulture), DateTimeKind.Utc)));
+                var summary = item.Summary;
+                history.Add(summary.PartyId, summary.ContentKey, new InvoiceEvidence(item.WorkItemId, item.AutomationId, summary.Reference, summary.Party,
+                    summary.Type ?? nameof(InvoiceDocumentType.Invoice), summary.Date, summary.Amount, summary.Currency, item.ReceivedAt));
             }
 
             return history;

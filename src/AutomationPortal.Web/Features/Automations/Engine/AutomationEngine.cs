@@ -106,14 +106,17 @@ public sealed class AutomationEngine(
                 throw new InvalidOperationException("Its settings cannot be used as they are now: " + string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")));
             }
 
-            await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add, time));
-            await using var store = await EngineStore.OpenAsync(database, await SchemaAsync(cancellationToken), cancellationToken);
+            var schema = await SchemaAsync(cancellationToken);
+            var records = new EngineRecords(database, schema, automation.Id, time);
+            await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add, time) { History = records });
+            await using var store = await EngineStore.OpenAsync(database, schema, cancellationToken);
             // The guardrails' window starts with the outcomes since the latest resume and follows every item of the run.
             var window = new OutcomeWindow(automation.Guardrails);
             window.AddRange(await store.OutcomesSinceAsync(automation.Id, lane, automation.GuardrailsSince, MaxRetriesAcrossRuns, window.Capacity, cancellationToken));
             var guarded = Automation.IsRunnable(automation.State);
             step = new ItemStep(automation.Id, runId, lane, run.Mode, settings, kindRun, store, log, counters, time, stop)
             {
+                Ledger = records,
                 Window = guarded ? window : null,
                 Orphans = lane == Lane.Live ? await store.OrphanEffectsAsync(automation.Id, cancellationToken) : new(StringComparer.Ordinal),
                 OnBreach = guarded ? breach => guardrails.PauseForAsync(automation.Id, breach, CancellationToken.None) : null,
@@ -158,9 +161,11 @@ public sealed class AutomationEngine(
             }
 
             // The run's own effects (such as its export file) cover what it did, stopped or not.
-            var completion = new RunCompletionContext(automation.Id, runId);
+            // Earlier runs that stopped before theirs (a crash, a failure) are completed now, from the ledger, the same way.
+            var runs = lane == Lane.Live ? await records.RunsToCompleteAsync(runId, cancellationToken) : [new RunEffects(runId, Now, [])];
+            var completion = new RunCompletionContext(automation.Id, runId, runs);
             await kindRun.CompleteAsync(completion, cancellationToken);
-            await store.RecordRunEffectsAsync(automation.Id, runId, completion.Effects, Now, cancellationToken);
+            await records.CompleteRunsAsync(runId, runs.Select(r => r.RunId), completion.Effects, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

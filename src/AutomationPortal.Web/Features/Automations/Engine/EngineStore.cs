@@ -346,22 +346,6 @@ internal sealed class EngineStore : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task RecordRunEffectsAsync(Guid automationId, Guid runId, IReadOnlyList<EffectRecord> effects, DateTime now, CancellationToken cancellationToken)
-    {
-        if (effects.Count == 0)
-        {
-            return;
-        }
-
-        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-        foreach (var effect in effects)
-        {
-            AddEffect(automationId, runId, null, effect, now);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
     public async ValueTask DisposeAsync()
     {
         _items.Dispose();

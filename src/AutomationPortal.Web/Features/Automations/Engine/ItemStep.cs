@@ -28,6 +28,9 @@ internal sealed class ItemStep(
     /// </summary>
     public OutcomeWindow? Window { get; init; }
 
+    /// <summary>The automation's effects ledger, for act steps that must ask it or write to it at once.</summary>
+    public IEffectsLedger? Ledger { get; init; }
+
     /// <summary>Called when the outcomes cross a limit: it pauses the automation; the run then stops after this item.</summary>
     public Func<GuardrailBreach, Task>? OnBreach { get; init; }
 
@@ -299,7 +302,7 @@ internal sealed class ItemStep(
         var key = _keyPrefix + sourceKey;
         for (var attempt = 1; ; attempt++)
         {
-            var action = new ActionContext(automationId, runId, workItemId, key);
+            var action = new ActionContext(automationId, runId, workItemId, key, Ledger);
             try
             {
                 await kindRun.ActAsync(action, item, decision, cancellationToken);

@@ -172,12 +172,33 @@ public sealed record KindRunContext(
 {
     /// <summary>The portal's clock (tests set it); kinds read the time from here, never from DateTime.UtcNow.</summary>
     public TimeProvider Clock => Time ?? TimeProvider.System;
+
+    /// <summary>Earlier items of the kind, from the engine's records.</summary>
+    public IItemHistory History { get; init; } = NoRecords.Instance;
+}
+
+/// <summary>For a run started outside the engine (a unit test): no history, and no ledger to ask.</summary>
+internal sealed class NoRecords : IItemHistory
+{
+    public static NoRecords Instance { get; } = new();
+
+    public async IAsyncEnumerable<HistoricItem> OfKindAsync(string kind, bool includeShadow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+
+    public Task<IReadOnlyList<HistoricItem>> LatestOfPartyAsync(string kind, string partyId, string? currency, int count, bool includeShadow, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HistoricItem>>([]);
+
+    public Task<IReadOnlyList<HistoricItem>> MatchingAsync(string kind, string? contentKey, string? partyId, string? reference, bool includeShadow, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HistoricItem>>([]);
 }
 
 public sealed record DecisionContext(Guid AutomationId, RunMode Mode, DateTime Now, object Settings);
 
 /// <summary>What the act step knows: its idempotency key, and the ledger to record what it did.</summary>
-public sealed class ActionContext(Guid automationId, Guid runId, Guid workItemId, string idempotencyKey)
+public sealed class ActionContext(Guid automationId, Guid runId, Guid workItemId, string idempotencyKey, IEffectsLedger? ledger = null)
 {
     private readonly List<EffectRecord> _effects = [];
 
@@ -194,22 +215,72 @@ public sealed class ActionContext(Guid automationId, Guid runId, Guid workItemId
 
     /// <summary>Records what the action did; the engine writes it to the effects ledger with the item.</summary>
     public void Record(string type, string target, string? detail = null, string? keySuffix = null) =>
-        _effects.Add(new EffectRecord(type, keySuffix is null ? IdempotencyKey : $"{IdempotencyKey}:{keySuffix}", target, detail));
+        _effects.Add(new EffectRecord(type, Key(keySuffix), target, detail));
+
+    /// <summary>Whether the effect with this key (the item's key, or it with <paramref name="keySuffix"/>) is in the ledger already.</summary>
+    public Task<bool> IsAppliedAsync(string? keySuffix, CancellationToken cancellationToken) =>
+        Ledger.IsAppliedAsync(Key(keySuffix), cancellationToken);
+
+    /// <summary>
+    /// Records an effect in the ledger at once, not with the item's chunk: for an action whose success must survive
+    /// the process dying the next moment (a post another system has booked).
+    /// </summary>
+    public Task RecordNowAsync(string type, string target, string? detail, string? keySuffix, CancellationToken cancellationToken) =>
+        Ledger.RecordNowAsync(RunId, WorkItemId, new EffectRecord(type, Key(keySuffix), target, detail), cancellationToken);
+
+    private IEffectsLedger Ledger => ledger ?? throw new InvalidOperationException("This action was given no effects ledger.");
+
+    private string Key(string? keySuffix) => keySuffix is null ? IdempotencyKey : $"{IdempotencyKey}:{keySuffix}";
 }
 
 public sealed record EffectRecord(string Type, string IdempotencyKey, string Target, string? Detail);
 
+/// <summary>The effects ledger of one automation, as a kind's act step uses it: engine-owned, never SQL of the kind's.</summary>
+public interface IEffectsLedger
+{
+    Task<bool> IsAppliedAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    Task RecordNowAsync(Guid runId, Guid? workItemId, EffectRecord effect, CancellationToken cancellationToken);
+}
+
+/// <summary>An item decided before, as the history shows it: its summary (reference, party, amount…), whose and when.</summary>
+public sealed record HistoricItem(Guid WorkItemId, Guid AutomationId, ItemSummary Summary, DateTime ReceivedAt);
+
+/// <summary>
+/// Earlier items of automations of a kind (quarantined ones never: nothing was read), for checks that compare an item
+/// with what came before, such as duplicates and unusual amounts. Live runs see live items only; shadow runs both.
+/// </summary>
+public interface IItemHistory
+{
+    /// <summary>Every earlier item of the kind, oldest first, for a run that keeps its own index of them.</summary>
+    IAsyncEnumerable<HistoricItem> OfKindAsync(string kind, bool includeShadow, CancellationToken cancellationToken);
+
+    /// <summary>The latest <paramref name="count"/> items of one counterparty in one currency across automations of the kind, newest first.</summary>
+    Task<IReadOnlyList<HistoricItem>> LatestOfPartyAsync(string kind, string partyId, string? currency, int count, bool includeShadow, CancellationToken cancellationToken);
+
+    /// <summary>Items with this content fingerprint, or this reference (subject) from this party.</summary>
+    Task<IReadOnlyList<HistoricItem>> MatchingAsync(string kind, string? contentKey, string? partyId, string? reference, bool includeShadow, CancellationToken cancellationToken);
+}
+
+/// <summary>A run's effects as the ledger holds them: for per-run effects the kind builds from them (an export file).</summary>
+public sealed record RunEffects(Guid RunId, DateTime QueuedAt, IReadOnlyList<EffectRecord> Effects);
+
 /// <summary>
 /// The end of a run, for per-run effects: what the kind records here goes into the effects ledger once
-/// <see cref="IKindRun.CompleteAsync"/> has returned. The run's items and their effects are in the ledger already.
+/// <see cref="IKindRun.CompleteAsync"/> has returned. <see cref="Runs"/> holds this run's effects and those of earlier
+/// runs that stopped before their completion (a crash, a failure): the kind completes each the same way, so a
+/// per-run effect is rebuilt from the ledger after a crash. The engine marks each run complete once this returns.
 /// </summary>
-public sealed class RunCompletionContext(Guid automationId, Guid runId)
+public sealed class RunCompletionContext(Guid automationId, Guid runId, IReadOnlyList<RunEffects>? runs = null)
 {
     private readonly List<EffectRecord> _effects = [];
 
     public Guid AutomationId { get; } = automationId;
 
     public Guid RunId { get; } = runId;
+
+    /// <summary>This run first, then the earlier runs whose completion is missing, oldest first.</summary>
+    public IReadOnlyList<RunEffects> Runs { get; } = runs ?? [new RunEffects(runId, default, [])];
 
     public IReadOnlyList<EffectRecord> Effects => _effects;
 

@@ -70,6 +70,12 @@ public sealed class AutomationRun : IEngineRecord
 
     public DateTime? EndedAt { get; set; }
 
+    /// <summary>
+    /// When the kind's per-run effects (an export file) were completed for this run: by the run itself, or by a later
+    /// run when this one stopped before (the engine hands such runs to the next completion until this is set).
+    /// </summary>
+    public DateTime? EffectsCompletedAt { get; set; }
+
     /// <summary>The scheduler fired later than its misfire threshold (the portal was down or busy).</summary>
     public bool Misfired { get; set; }
 

@@ -282,6 +282,9 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.Property<Guid>("AutomationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EffectsCompletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("TEXT");
 

@@ -34,6 +34,7 @@ internal static class EngineHost
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
         services.AddSingleton<RunStops>();
+        services.AddSingleton<RunCompletions>();
         services.AddDataProtection();
         services.AddSingleton<SecretSettings>();
         services.AddSingleton(new AutomationPortal.Web.Infrastructure.Files.PortalFolders([database.DataFolder], database.DataFolder));

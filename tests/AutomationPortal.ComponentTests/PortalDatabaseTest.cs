@@ -39,6 +39,7 @@ public abstract class PortalDatabaseTest : PortalComponentTest
         Services.AddSingleton<AutomationKindCatalog>();
         Services.AddSingleton<AutomationScheduler>();
         Services.AddSingleton<AutomationPortal.Web.Features.Automations.Engine.RunStops>();
+        Services.AddSingleton<AutomationPortal.Web.Features.Automations.Engine.RunCompletions>();
         Services.AddDataProtection();
         Services.AddSingleton<AutomationPortal.Web.Features.Automations.Kinds.SecretSettings>();
         Services.AddSingleton(new AutomationPortal.Web.Infrastructure.Files.PortalFolders([Database.DataFolder], Database.DataFolder));

@@ -27,6 +27,7 @@ public static class AutomationsModule
         services.AddSingleton<AutomationScheduler>();
         services.AddSingleton<GuardrailMonitor>();
         services.AddSingleton<RunStops>();
+        services.AddSingleton<RunCompletions>();
         services.AddSingleton<SecretSettings>();
         services.AddSingleton(sp => new PortalFolders(
             sp.GetRequiredService<IOptions<FilesOptions>>().Value.AllowedRootsOrDefault(sp.GetRequiredService<PortalDatabase>().DataFolder),

@@ -14,6 +14,7 @@ namespace AutomationPortal.Web.Features.Automations.Engine;
 [DisallowConcurrentExecution]
 public sealed class AutomationJob(
     AutomationEngine engine,
+    RunCompletions completions,
     IDbContextFactory<PortalDbContext> dbFactory,
     IOptions<SchedulerOptions> options,
     TimeProvider time,
@@ -31,7 +32,7 @@ public sealed class AutomationJob(
             var runId = await RecordRunAsync(context, automationId, cancellationToken);
             if (runId is { } id)
             {
-                await engine.ExecuteAsync(id, cancellationToken);
+                completions.Ended(id, await engine.ExecuteAsync(id, cancellationToken));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

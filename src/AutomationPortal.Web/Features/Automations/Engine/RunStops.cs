@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AutomationPortal.Web.Features.Automations.Model;
 
 namespace AutomationPortal.Web.Features.Automations.Engine;
 
@@ -45,4 +46,31 @@ public sealed class RunStops
 
         public void Dispose() => owner.Unregister(this);
     }
+}
+
+/// <summary>
+/// Tells whoever waits for a run (an upload that answers with each file's work item) that it has ended, at once,
+/// instead of having them poll the database. On several nodes the run may end on another one: waiters still read the
+/// database now and then, so the signal only makes the common case fast.
+/// </summary>
+public sealed class RunCompletions
+{
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<RunStatus>> _waiting = new();
+
+    /// <summary>Completes when this node ends the run; call before the run is triggered, and <see cref="Forget"/> after waiting.</summary>
+    public Task<RunStatus> WhenEnded(Guid runId) =>
+        _waiting.GetOrAdd(runId, _ => new TaskCompletionSource<RunStatus>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void Ended(Guid runId, RunStatus status)
+    {
+        if (_waiting.TryRemove(runId, out var waiting))
+        {
+            waiting.TrySetResult(status);
+        }
+    }
+
+    /// <summary>Stops waiting (the run ended elsewhere, or the waiter gave up): nothing is kept for it.</summary>
+    public void Forget(Guid runId) => _waiting.TryRemove(runId, out _);
+
+    internal int Waiting => _waiting.Count;
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
@@ -39,6 +40,7 @@ public sealed class AutomationUploads(
     AutomationScheduler scheduler,
     CurrentActor currentActor,
     PortalFolders folders,
+    RunCompletions completions,
     TimeProvider time)
 {
     /// <summary>How long an upload waits for its run before it answers with what is known.</summary>
@@ -146,8 +148,20 @@ public sealed class AutomationUploads(
         var run = new AutomationRun { AutomationId = automation.Id, Trigger = RunTrigger.Upload, QueuedAt = time.GetUtcNow().UtcDateTime, RequestedBy = actor.Name };
         db.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        await scheduler.TriggerNowAsync(automation.Id, run.Id, cancellationToken);
-        var (status, mode) = await WaitAsync(run.Id, cancellationToken);
+        // Listening before the trigger, so an end that comes at once is not missed.
+        var ended = completions.WhenEnded(run.Id);
+        (RunStatus? Status, RunMode Mode) outcome;
+        try
+        {
+            await scheduler.TriggerNowAsync(automation.Id, run.Id, cancellationToken);
+            outcome = await WaitAsync(run.Id, ended, cancellationToken);
+        }
+        finally
+        {
+            completions.Forget(run.Id);
+        }
+
+        var (status, mode) = outcome;
 
         var keys = saved.Select(s => s.Key).Distinct().ToList();
         var lane = mode.Lane();
@@ -186,12 +200,25 @@ public sealed class AutomationUploads(
         return (automation, uploads, KindSettings.Read(kind, automation.Settings));
     }
 
-    /// <summary>The run's status once it has ended (null if it is still going after <see cref="WaitForRun"/>), and its mode.</summary>
-    private async Task<(RunStatus? Status, RunMode Mode)> WaitAsync(Guid runId, CancellationToken cancellationToken)
+    /// <summary>How often a waiting upload looks at the database, for a run that ends on another node.</summary>
+    private static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The run's status once it has ended (null if it is still going after <see cref="WaitForRun"/>), and its mode. The
+    /// engine's signal answers at once; the database is read only now and then, for a run another node ran.
+    /// </summary>
+    private async Task<(RunStatus? Status, RunMode Mode)> WaitAsync(Guid runId, Task<RunStatus> ended, CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow() + WaitForRun;
         while (true)
         {
+            var left = until - time.GetUtcNow();
+            if (left > TimeSpan.Zero)
+            {
+                await Task.WhenAny(ended, Task.Delay(left < LookAgain ? left : LookAgain, time, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var run = await db.Set<AutomationRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.Status, r.Mode }).FirstAsync(cancellationToken);
             if (run.Status is not (RunStatus.Queued or RunStatus.Running))
             {
@@ -202,8 +229,6 @@ public sealed class AutomationUploads(
             {
                 return (null, run.Mode);
             }
-
-            await Task.Delay(100, cancellationToken);
         }
     }
 

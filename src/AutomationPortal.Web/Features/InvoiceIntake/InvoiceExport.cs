@@ -27,11 +27,11 @@ internal static class InvoiceExport
     public static string CompletionKey(Guid automationId, Guid runId) => $"{automationId:N}:run:{runId:N}:{FileType}";
 
     /// <summary>A run's export as its ledger holds it: the file its lines name, and the lines in the order they were decided; null when it has none.</summary>
-    public static RunExport? LinesOf(RunEffects run)
+    public static RunExport? LinesOf(Guid runId, IReadOnlyList<EffectRecord> effects)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        var lines = run.Effects.Where(e => e.Type == LineType).ToList();
-        return lines.Count == 0 ? null : new RunExport(run.RunId, lines[0].Target, lines.Select(l => l.Detail ?? "").ToList());
+        ArgumentNullException.ThrowIfNull(effects);
+        var lines = effects.Where(e => e.Type == LineType).ToList();
+        return lines.Count == 0 ? null : new RunExport(runId, lines[0].Target, lines.Select(l => l.Detail ?? "").ToList());
     }
 
     /// <summary>Writes the file whole under a temporary name and renames it; false when it was there already (complete).</summary>

@@ -411,15 +411,21 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
             var exported = false;
             foreach (var run in completion.Runs)
             {
-                if (InvoiceExport.LinesOf(run) is not { } export || run.Effects.Any(e => e.Type == InvoiceExport.FileType))
+                // A run whose file was recorded complete before (by an earlier version) is left as it is.
+                if (run != completion.RunId && (await completion.EffectsOfAsync(run, InvoiceExport.FileType, cancellationToken)).Count > 0)
+                {
+                    continue;
+                }
+
+                if (InvoiceExport.LinesOf(run, await completion.EffectsOfAsync(run, InvoiceExport.LineType, cancellationToken)) is not { } export)
                 {
                     continue;
                 }
 
                 var written = await InvoiceExport.WriteAsync(export, cancellationToken);
-                completion.Record(InvoiceExport.FileType, InvoiceExport.CompletionKey(context.AutomationId, run.RunId), export.File, $"{export.Lines.Count} line(s)");
-                exported |= run.RunId == completion.RunId;
-                context.Log(run.RunId == completion.RunId ? LogLevelName.Info : LogLevelName.Warning, run.RunId == completion.RunId
+                completion.Record(InvoiceExport.FileType, InvoiceExport.CompletionKey(context.AutomationId, run), export.File, $"{export.Lines.Count} line(s)");
+                exported |= run == completion.RunId;
+                context.Log(run == completion.RunId ? LogLevelName.Info : LogLevelName.Warning, run == completion.RunId
                     ? $"Exported {export.Lines.Count} invoice line(s) to {Path.GetFileName(export.File)}."
                     : $"{Path.GetFileName(export.File)}, whose run stopped before writing it, was {(written ? "written from the ledger" : "found complete")}.");
             }

@@ -162,10 +162,10 @@ public sealed class AutomationEngine(
 
             // The run's own effects (such as its export file) cover what it did, stopped or not.
             // Earlier runs that stopped before theirs (a crash, a failure) are completed now, from the ledger, the same way.
-            var runs = lane == Lane.Live ? await records.RunsToCompleteAsync(runId, cancellationToken) : [new RunEffects(runId, Now, [])];
-            var completion = new RunCompletionContext(automation.Id, runId, runs);
+            IReadOnlyList<Guid> runs = lane == Lane.Live ? await records.RunsToCompleteAsync(runId, cancellationToken) : [runId];
+            var completion = new RunCompletionContext(automation.Id, runId, runs, records.EffectsOfAsync);
             await kindRun.CompleteAsync(completion, cancellationToken);
-            await records.CompleteRunsAsync(runId, runs.Select(r => r.RunId), completion.Effects, cancellationToken);
+            await records.CompleteRunsAsync(runId, runs, completion.Effects, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -14,6 +14,13 @@ namespace AutomationPortal.Web.Features.Automations.Engine;
 /// </summary>
 internal sealed class EngineRecords(PortalDatabase database, EngineSchema schema, Guid automationId, TimeProvider time) : IEffectsLedger, IItemHistory
 {
+    /// <summary>
+    /// As the engine's store: a write here must not fold the run's whole WAL back into the database in the middle of
+    /// the run (SQLite's automatic checkpoint would, on the first commit past 1,000 pages); WalCheckpointer does that
+    /// in the background.
+    /// </summary>
+    private const string NoCheckpoint = "PRAGMA wal_autocheckpoint = 0;";
+
     public async Task<bool> IsAppliedAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
         var e = schema.Effects;
@@ -28,7 +35,7 @@ internal sealed class EngineRecords(PortalDatabase database, EngineSchema schema
     public async Task RecordNowAsync(Guid runId, Guid? workItemId, EffectRecord effect, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(effect);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken, NoCheckpoint);
         await InsertAsync(connection, null, runId, workItemId, effect, cancellationToken);
     }
 
@@ -36,16 +43,16 @@ internal sealed class EngineRecords(PortalDatabase database, EngineSchema schema
     /// This run's effects, and those of this automation's earlier runs that ended (failed, cancelled, or cut off by a
     /// crash and so marked failed at recovery) with effects but whose per-run effects were never completed.
     /// </summary>
-    public async Task<IReadOnlyList<RunEffects>> RunsToCompleteAsync(Guid runId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> RunsToCompleteAsync(Guid runId, CancellationToken cancellationToken)
     {
         var e = schema.Effects;
         var (runs, automationCol, statusCol, queuedCol, idCol, completedCol) = ("AutomationRuns", "AutomationId", "Status", "QueuedAt", "Id", nameof(AutomationRun.EffectsCompletedAt));
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var earlier = new List<(Guid Id, DateTime QueuedAt)>();
+        var result = new List<Guid> { runId };
         await using (var query = connection.CreateCommand())
         {
             query.CommandText = $"""
-                SELECT r."{idCol}", r."{queuedCol}" FROM "{runs}" r
+                SELECT r."{idCol}" FROM "{runs}" r
                 WHERE r."{automationCol}" = $a AND r."{statusCol}" IN ('Failed', 'Cancelled') AND r."{idCol}" <> $run AND r."{completedCol}" IS NULL
                   AND EXISTS (SELECT 1 FROM "{e.Name}" x WHERE x."{e.Column(nameof(Effect.RunId))}" = r."{idCol}")
                 ORDER BY r."{queuedCol}"
@@ -55,14 +62,8 @@ internal sealed class EngineRecords(PortalDatabase database, EngineSchema schema
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                earlier.Add((Guid.Parse(reader.GetString(0)), Time(reader.GetString(1))));
+                result.Add(Guid.Parse(reader.GetString(0)));
             }
-        }
-
-        var result = new List<RunEffects> { new(runId, time.GetUtcNow().UtcDateTime, await EffectsOfAsync(connection, runId, cancellationToken)) };
-        foreach (var (id, queuedAt) in earlier)
-        {
-            result.Add(new RunEffects(id, queuedAt, await EffectsOfAsync(connection, id, cancellationToken)));
         }
 
         return result;
@@ -108,7 +109,7 @@ internal sealed class EngineRecords(PortalDatabase database, EngineSchema schema
     /// <summary>Records the kind's completion effects and marks the runs' per-run effects done, in one transaction.</summary>
     public async Task CompleteRunsAsync(Guid runId, IEnumerable<Guid> completed, IReadOnlyList<EffectRecord> effects, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken, NoCheckpoint);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         foreach (var effect in effects)
         {
@@ -179,16 +180,21 @@ internal sealed class EngineRecords(PortalDatabase database, EngineSchema schema
 
     private static DateTime Time(string text) => DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture), DateTimeKind.Utc);
 
-    private async Task<IReadOnlyList<EffectRecord>> EffectsOfAsync(SqliteConnection connection, Guid runId, CancellationToken cancellationToken)
+    /// <summary>A run's effects (of one type, when given), in the order they were recorded (their ids are time-ordered).</summary>
+    public async Task<IReadOnlyList<EffectRecord>> EffectsOfAsync(Guid runId, string? type, CancellationToken cancellationToken)
     {
         var e = schema.Effects;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = $"""
             SELECT "{e.Column(nameof(Effect.Type))}", "{e.Column(nameof(Effect.IdempotencyKey))}", "{e.Column(nameof(Effect.Target))}", "{e.Column(nameof(Effect.Detail))}"
-            FROM "{e.Name}" WHERE "{e.Column(nameof(Effect.AutomationId))}" = $a AND "{e.Column(nameof(Effect.RunId))}" = $run ORDER BY "{e.Column(nameof(Effect.Id))}"
+            FROM "{e.Name}" WHERE "{e.Column(nameof(Effect.RunId))}" = $run AND "{e.Column(nameof(Effect.AutomationId))}" = $a
+              AND ($type IS NULL OR "{e.Column(nameof(Effect.Type))}" = $type)
+            ORDER BY "{e.Column(nameof(Effect.Id))}"
             """;
         query.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
         query.Parameters.AddWithValue("$run", BatchInserter.ToDb(runId));
+        query.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
         var effects = new List<EffectRecord>();
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -262,16 +262,17 @@ public interface IItemHistory
     Task<IReadOnlyList<HistoricItem>> MatchingAsync(string kind, string? contentKey, string? partyId, string? reference, bool includeShadow, CancellationToken cancellationToken);
 }
 
-/// <summary>A run's effects as the ledger holds them: for per-run effects the kind builds from them (an export file).</summary>
-public sealed record RunEffects(Guid RunId, DateTime QueuedAt, IReadOnlyList<EffectRecord> Effects);
+/// <summary>Reads a run's effects from the ledger, of one type or all, in the order they were recorded.</summary>
+public delegate Task<IReadOnlyList<EffectRecord>> RunEffectsReader(Guid runId, string? type, CancellationToken cancellationToken);
 
 /// <summary>
 /// The end of a run, for per-run effects: what the kind records here goes into the effects ledger once
-/// <see cref="IKindRun.CompleteAsync"/> has returned. <see cref="Runs"/> holds this run's effects and those of earlier
-/// runs that stopped before their completion (a crash, a failure): the kind completes each the same way, so a
-/// per-run effect is rebuilt from the ledger after a crash. The engine marks each run complete once this returns.
+/// <see cref="IKindRun.CompleteAsync"/> has returned. <see cref="Runs"/> names this run and the earlier runs that
+/// stopped before their completion (a crash, a failure): the kind completes each the same way, reading their effects
+/// from the ledger with <see cref="EffectsOfAsync"/>, so a per-run effect is rebuilt after a crash for any kind. The
+/// engine marks each run complete once this returns. A kind without per-run effects reads nothing and pays nothing.
 /// </summary>
-public sealed class RunCompletionContext(Guid automationId, Guid runId, IReadOnlyList<RunEffects>? runs = null)
+public sealed class RunCompletionContext(Guid automationId, Guid runId, IReadOnlyList<Guid>? runs = null, RunEffectsReader? reader = null)
 {
     private readonly List<EffectRecord> _effects = [];
 
@@ -280,9 +281,13 @@ public sealed class RunCompletionContext(Guid automationId, Guid runId, IReadOnl
     public Guid RunId { get; } = runId;
 
     /// <summary>This run first, then the earlier runs whose completion is missing, oldest first.</summary>
-    public IReadOnlyList<RunEffects> Runs { get; } = runs ?? [new RunEffects(runId, default, [])];
+    public IReadOnlyList<Guid> Runs { get; } = runs ?? [runId];
 
     public IReadOnlyList<EffectRecord> Effects => _effects;
+
+    /// <summary>A run's effects in the ledger (of <paramref name="type"/> only, when given), in the order they were recorded.</summary>
+    public Task<IReadOnlyList<EffectRecord>> EffectsOfAsync(Guid run, string? type, CancellationToken cancellationToken) =>
+        reader is null ? Task.FromResult<IReadOnlyList<EffectRecord>>([]) : reader(run, type, cancellationToken);
 
     public void Record(string type, string idempotencyKey, string target, string? detail = null) =>
         _effects.Add(new EffectRecord(type, idempotencyKey, target, detail));

@@ -17,24 +17,22 @@ namespace AutomationPortal.Web.Features.InvoiceIntake;
 /// every invoice seen before for duplicates and risks, approves the clean ones and escalates the rest with their
 /// reasons and evidence; approved invoices are posted to accounting by the run's export CSV and, when set, a webhook.
 /// </summary>
-public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
+public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, IAcceptsUploads
 {
     public const string KindKey = "invoice-intake";
 
     /// <summary>The folder beside the inbox that uploads (page and API) are written into, whole, before a run reads them.</summary>
     public const string UploadsFolderName = "uploads";
 
-    public string Key => KindKey;
+    public override string Key => KindKey;
 
-    public string DisplayName => "Invoice intake";
+    public override string DisplayName => "Invoice intake";
 
-    public string Description => "Reads e-invoices (UBL, CII, CSV, JSON) from a folder, uploads and the API; verifies them, catches duplicates and unusual amounts, posts clean invoices to accounting (export CSV, webhook) and escalates the rest with evidence.";
+    public override string Description => "Reads e-invoices (UBL, CII, CSV, JSON) from a folder, uploads and the API; verifies them, catches duplicates and unusual amounts, posts clean invoices to accounting (export CSV, webhook) and escalates the rest with evidence.";
 
-    public Type SettingsType => typeof(InvoiceIntakeSettings);
-
-    public IEnumerable<SettingsError> Validate(object settings, KindValidationContext context)
+    protected override IEnumerable<SettingsError> Validate(InvoiceIntakeSettings settings, KindValidationContext context)
     {
-        var s = (InvoiceIntakeSettings)settings;
+        var s = settings;
         var errors = new List<SettingsError>();
         var inbox = KindSettings.ResolveFolder("inboxPath", s.InboxPath, context, errors);
         if (!string.IsNullOrWhiteSpace(s.ArchivePath))
@@ -106,40 +104,41 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
         return errors;
     }
 
-    public IKindRun Start(KindRunContext context) => new Run(context);
+    protected override IKindRun Start(KindRunContext context, InvoiceIntakeSettings settings) => new Run(context, settings);
 
-    public KindPresentation Presentation => InvoicePresentation.Instance;
+    public override KindPresentation Presentation => InvoicePresentation.Instance;
 
     public UploadWords UploadWords { get; } = new("Upload invoices", "UBL or CII XML, or the portal's CSV or JSON",
         "Each file is read, verified and checked for duplicates at once", "invoice files");
 
-    public string UploadsFolder(object settings, string dataFolder) => Folders((InvoiceIntakeSettings)settings, dataFolder).Uploads;
+    public string UploadsFolder(object settings, string dataFolder) => Places(TypedSettings(settings), dataFolder).Uploads;
 
-    public long MaxFileBytes(object settings) => ((InvoiceIntakeSettings)settings).MaxFileBytes;
+    public long MaxFileBytes(object settings) => TypedSettings(settings).MaxFileBytes;
 
-    public IReadOnlyList<KindFolder> Folders(object settings, string dataFolder)
+    protected override IReadOnlyList<KindFolder> Folders(InvoiceIntakeSettings settings, string dataFolder)
     {
-        var (folder, uploads, outbox) = Folders((InvoiceIntakeSettings)settings, dataFolder);
+        var (folder, uploads, outbox) = Places(settings, dataFolder);
         return [new("Inbox", folder.Inbox), new("Archive", folder.Archive), new("Quarantine", folder.Quarantine), new("Outbox", outbox), new("Uploads", uploads)];
     }
 
-    public bool HasHeldInput(object settings, string dataFolder)
+    protected override bool HasHeldInput(InvoiceIntakeSettings settings, string dataFolder)
     {
-        var uploads = Folders((InvoiceIntakeSettings)settings, dataFolder).Uploads;
+        var uploads = Places(settings, dataFolder).Uploads;
         return new[] { uploads, UploadFolders.Held(uploads) }.Any(folder => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
     }
 
-    public void Resumed(object settings, IServiceProvider services)
+    protected override void Resumed(InvoiceIntakeSettings settings, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (((InvoiceIntakeSettings)settings).WebhookUrl is { Length: > 0 } url)
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.WebhookUrl is { Length: > 0 } url)
         {
             services.GetRequiredService<WebhookPoster>().Reset(url);
         }
     }
 
     /// <summary>The invoice's lines, one page of them, with <c>linesTotal</c>, <c>linesFrom</c> and <c>linesShown</c> beside.</summary>
-    public string PagePayload(string payload, int from, int count)
+    public override string PagePayload(string payload, int from, int count)
     {
         if (System.Text.Json.Nodes.JsonNode.Parse(payload) is not System.Text.Json.Nodes.JsonObject root
             || root["invoice"] is not System.Text.Json.Nodes.JsonObject invoice || invoice["lines"] is not System.Text.Json.Nodes.JsonArray lines)
@@ -158,7 +157,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
     }
 
     /// <summary>The folders of an automation's settings, resolved against the data folder.</summary>
-    public static (InboxFolder Folder, string Uploads, string Outbox) Folders(InvoiceIntakeSettings settings, string dataFolder)
+    public static (InboxFolder Folder, string Uploads, string Outbox) Places(InvoiceIntakeSettings settings, string dataFolder)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var inbox = KindSettings.FullPath(settings.InboxPath, dataFolder);
@@ -239,10 +238,10 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
         public bool HandedIn { get; init; }
     }
 
-    private sealed class Run(KindRunContext context) : IKindRun
+    private sealed class Run(KindRunContext context, InvoiceIntakeSettings settings) : IKindRun
     {
-        private readonly InvoiceIntakeSettings _settings = (InvoiceIntakeSettings)context.Settings;
-        private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Folders((InvoiceIntakeSettings)context.Settings, context.DataFolder);
+        private readonly InvoiceIntakeSettings _settings = settings;
+        private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Places(settings, context.DataFolder);
         private readonly DateTime _started = context.Clock.GetUtcNow().UtcDateTime;
         private string? _exportFile;
         private InvoiceHistory? _history;
@@ -376,7 +375,7 @@ public sealed class InvoiceIntakeKind : IAutomationKind, IAcceptsUploads
             Prepared(JsonSerializer.Deserialize(payload, InvoiceIntakeJson.Default.InvoiceDocument)!, payload);
 
         public ItemDecision Decide(PreparedItem item, DecisionContext decision) =>
-            InvoiceIntakeKind.Decide((InvoiceDocument)item.Model, (InvoiceIntakeSettings)decision.Settings);
+            InvoiceIntakeKind.Decide((InvoiceDocument)item.Model, TypedSettings(decision.Settings));
 
         public async Task ActAsync(ActionContext action, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken)
         {

@@ -50,36 +50,34 @@ public sealed class SampleInboxSettings
 /// The sample kind that proves the engine's contract: numbers in files are approved, escalated above a threshold,
 /// rejected when negative, and unreadable files are quarantined; approved items become result files.
 /// </summary>
-public sealed class SampleInboxKind : IAutomationKind
+public sealed class SampleInboxKind : AutomationKind<SampleInboxSettings>
 {
     public const string KindKey = "sample-inbox";
 
-    public string Key => KindKey;
+    public override string Key => KindKey;
 
-    public string DisplayName => "Sample: numbers inbox";
+    public override string DisplayName => "Sample: numbers inbox";
 
-    public string Description => "Reads files that each hold one number. Approves them, escalates values above a threshold, rejects negatives, quarantines anything unreadable, and writes a result file per approved item.";
+    public override string Description => "Reads files that each hold one number. Approves them, escalates values above a threshold, rejects negatives, quarantines anything unreadable, and writes a result file per approved item.";
 
-    public bool IsSample => true;
+    public override bool IsSample => true;
 
-    public Type SettingsType => typeof(SampleInboxSettings);
-
-    public IEnumerable<SettingsError> Validate(object settings, KindValidationContext context)
+    protected override IEnumerable<SettingsError> Validate(SampleInboxSettings settings, KindValidationContext context)
     {
-        var s = (SampleInboxSettings)settings;
+        var s = settings;
         var errors = new List<SettingsError>();
         KindSettings.ResolveFolder("inboxPath", s.InboxPath, context, errors);
         KindSettings.ResolveFolder("outboxPath", s.OutboxPath, context, errors);
         return errors;
     }
 
-    public IKindRun Start(KindRunContext context) => new Run(context);
+    protected override IKindRun Start(KindRunContext context, SampleInboxSettings settings) => new Run(context, settings);
 
-    public KindPresentation Presentation => SamplePresentation.Instance;
+    public override KindPresentation Presentation => SamplePresentation.Instance;
 
-    public IReadOnlyList<KindFolder> Folders(object settings, string dataFolder)
+    protected override IReadOnlyList<KindFolder> Folders(SampleInboxSettings settings, string dataFolder)
     {
-        var s = (SampleInboxSettings)settings;
+        var s = settings;
         var folder = Folder(KindSettings.FullPath(s.InboxPath, dataFolder));
         return [new("Inbox", folder.Inbox), new("Archive", folder.Archive), new("Quarantine", folder.Quarantine), new("Outbox", KindSettings.FullPath(s.OutboxPath, dataFolder))];
     }
@@ -89,11 +87,11 @@ public sealed class SampleInboxKind : IAutomationKind
 
     private static InboxFolder Folder(string inbox) => new(inbox, InboxFolder.Beside(inbox, "archive"), InboxFolder.Beside(inbox, "quarantine"));
 
-    private sealed class Run(KindRunContext context) : IKindRun
+    private sealed class Run(KindRunContext context, SampleInboxSettings settings) : IKindRun
     {
-        private readonly SampleInboxSettings _settings = (SampleInboxSettings)context.Settings;
-        private readonly InboxFolder _folder = Folder(KindSettings.FullPath(((SampleInboxSettings)context.Settings).InboxPath, context.DataFolder));
-        private readonly string _outbox = KindSettings.FullPath(((SampleInboxSettings)context.Settings).OutboxPath, context.DataFolder);
+        private readonly SampleInboxSettings _settings = settings;
+        private readonly InboxFolder _folder = Folder(KindSettings.FullPath(settings.InboxPath, context.DataFolder));
+        private readonly string _outbox = KindSettings.FullPath(settings.OutboxPath, context.DataFolder);
 
         public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
@@ -142,7 +140,7 @@ public sealed class SampleInboxKind : IAutomationKind
         public ItemDecision Decide(PreparedItem item, DecisionContext decision)
         {
             var value = ((Number)item.Model).Value;
-            var settings = (SampleInboxSettings)decision.Settings;
+            var settings = TypedSettings(decision.Settings);
             if (value < 0)
             {
                 return ItemDecision.RejectFor("negative-value");

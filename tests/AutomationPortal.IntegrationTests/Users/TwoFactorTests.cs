@@ -120,6 +120,50 @@ public sealed partial class TwoFactorTests(PortalFixture portal) : IClassFixture
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }
 
+    /// <summary>Two sessions past the password post the same code at the same moment: exactly one signs in with it.</summary>
+    [Fact]
+    public async Task TheSameCodePostedTwiceAtOnceSignsInOnlyOnce()
+    {
+        var person = await TwoFactorPerson.CreateAsync(portal, "Agent");
+        var code = Totp.Next(person.Key);
+        var clients = Enumerable.Range(0, 4).Select(_ => portal.CreateBrowserLikeClient()).ToList();
+        var forms = new List<(HttpClient Client, FormUrlEncodedContent Form)>();
+        foreach (var client in clients)
+        {
+            await PortalAppFactory.SignInAsync(client, person.Email, person.Password);
+            var page = await client.GetStringAsync(new Uri("/Account/LoginWith2fa", UriKind.Relative));
+            var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+            forms.Add((client, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+                ["_handler"] = "login-with-2fa",
+                ["Input.Code"] = code,
+            })));
+        }
+
+        var answers = await Task.WhenAll(forms.Select(f => f.Client.PostAsync(new Uri("/Account/LoginWith2fa", UriKind.Relative), f.Form)));
+        var signedIn = 0;
+        foreach (var client in clients)
+        {
+            using var me = await client.GetAsync(new Uri("/api/me", UriKind.Relative));
+            signedIn += me.StatusCode == HttpStatusCode.OK ? 1 : 0;
+        }
+
+        Assert.Equal(1, signedIn);
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Redirect);
+        Assert.All(answers, a => Assert.True((int)a.StatusCode < 500, $"{(int)a.StatusCode}"));
+        foreach (var (client, form) in forms)
+        {
+            form.Dispose();
+            client.Dispose();
+        }
+
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+    }
+
     [Fact]
     public async Task ARememberedBrowserAsksForACodeAgainRightAfterTheSecondFactorWasReset()
     {

@@ -38,6 +38,26 @@ public sealed class SignInGuard(IOptions<RateLimitOptions> options, TimeProvider
         return null;
     }
 
+    /// <summary>The client address sign-in attempts are counted by.</summary>
+    public static string AddressOf(HttpContext context) => context?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>
+    /// For a sign-in form's post (password, authenticator code or recovery code): when this attempt is over a limit,
+    /// the answer becomes 429 with Retry-After and the returned message says when to try again; null when it may go on.
+    /// </summary>
+    public string? RefuseRequest(HttpContext context, string account)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Refuse(account, AddressOf(context)) is not { } refusal)
+        {
+            return null;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = Math.Ceiling(refusal.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return refusal.Message;
+    }
+
     /// <summary>How long this address stays locked out of the account, or null when it is not.</summary>
     public TimeSpan? LockedFor(string account, string address) =>
         Remaining($"lock:{account.Trim().ToUpperInvariant()}|{address}", time.GetUtcNow());

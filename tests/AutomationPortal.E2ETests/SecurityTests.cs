@@ -91,8 +91,8 @@ public sealed class SecurityTests(LivePortal portal) : IClassFixture<LivePortal>
             await page.GotoAsync("Account/Login");
             await page.FillAsync("#Input\\.Email", "someone.else@portal.test");
             await page.FillAsync("#Input\\.Password", "a wrong password, again");
-            await page.ClickAsync("#sign-in");
-            await page.WaitForLoadStateAsync();
+            // Waits for the post's own answer (not a load event, which a busy machine may not fire in time).
+            await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#sign-in"), r => r.Request.Method == "POST" && r.Url.Contains("/Account/Login", StringComparison.Ordinal));
         }
 
         await Assertions.Expect(page.GetByText("Too many sign-in attempts for this account. Try again in")).ToBeVisibleAsync();

@@ -33,6 +33,7 @@ public static class AutomationsModule
             sp.GetRequiredService<IOptions<FilesOptions>>().Value.AllowedRootsOrDefault(sp.GetRequiredService<PortalDatabase>().DataFolder),
             sp.GetRequiredService<PortalDatabase>().DataFolder));
         services.AddScoped<AutomationEngine>();
+        services.AddScoped<DecisionReplay>();
         services.AddScoped<AutomationService>();
         services.AddScoped<AutomationQueries>();
         services.AddScoped<AutomationUploads>();

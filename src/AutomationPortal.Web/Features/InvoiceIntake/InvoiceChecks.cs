@@ -28,6 +28,64 @@ public sealed record InvoiceEvidence(
 public sealed record InvoiceCheck(string Code, string Message, IReadOnlyList<InvoiceEvidence> Evidence, decimal? Compared = null, decimal? Limit = null);
 
 /// <summary>
+/// The history's facts about an invoice as of its arrival, kept with it so it can be decided again later, with
+/// other settings, and get the same answer as the first time for the same settings: whether it is the supplier's
+/// first, and the amounts of the supplier's latest invoices in its currency (oldest first; empty for a credit note).
+/// </summary>
+public sealed record InvoiceHistoryFacts(bool NewSupplier, IReadOnlyList<decimal> RecentAmounts);
+
+/// <summary>The history's evidence for one invoice: the duplicate checks, the facts the decision reads, and the recent invoices in full, to show.</summary>
+public sealed record InvoiceHistoryEvidence(IReadOnlyList<InvoiceCheck> Duplicates, InvoiceHistoryFacts Facts, IReadOnlyList<InvoiceEvidence> Recent);
+
+/// <summary>
+/// The invoice rules that depend on settings, pure: the decision reads them from its arguments only, and the checks
+/// shown with an invoice are written by the same rules, so what people see and what was decided never differ.
+/// </summary>
+public static class InvoiceRules
+{
+    /// <summary>
+    /// The unusual-amount rule: an invoice (not a credit note) above <paramref name="factor"/> × the median of the
+    /// supplier's last <paramref name="history"/> invoices, when at least <see cref="InvoiceHistory.MinimumHistory"/> are known.
+    /// Null when the amount is not unusual; else the median compared with and how many invoices made it.
+    /// </summary>
+    public static (decimal Median, int Count)? Unusual(string documentType, decimal? payable, IReadOnlyList<decimal> recentAmounts, decimal factor, int history)
+    {
+        ArgumentNullException.ThrowIfNull(recentAmounts);
+        if (documentType != nameof(InvoiceDocumentType.Invoice) || payable is not { } amount || recentAmounts.Count < InvoiceHistory.MinimumHistory)
+        {
+            return null;
+        }
+
+        var count = Math.Clamp(history, 1, recentAmounts.Count);
+        var median = InvoiceHistory.Median([.. recentAmounts.Skip(recentAmounts.Count - count)]);
+        return median > 0 && amount > factor * median ? (median, count) : null;
+    }
+
+    /// <summary>The checks shown with an invoice: the duplicate checks, then new-supplier or unusual-amount, by the settings given.</summary>
+    public static List<InvoiceCheck> Checks(InvoiceEvidence invoice, string? supplierKey, InvoiceHistoryEvidence evidence, InvoiceIntakeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentNullException.ThrowIfNull(settings);
+        var checks = evidence.Duplicates.ToList();
+        if (evidence.Facts.NewSupplier)
+        {
+            checks.Add(new InvoiceCheck("new-supplier", $"This is the first invoice from {invoice.SupplierName ?? supplierKey}.", []));
+        }
+        else if (Unusual(invoice.DocumentType, invoice.PayableAmount, evidence.Facts.RecentAmounts, settings.UnusualFactor, settings.UnusualHistory) is var (median, count))
+        {
+            var payable = invoice.PayableAmount!.Value;
+            var recent = evidence.Recent.Skip(evidence.Recent.Count - count).ToList();
+            checks.Add(new InvoiceCheck("unusual-amount",
+                $"{InvoiceHistory.Money(payable, invoice.Currency)} is {payable / median:0.0}× the median ({InvoiceHistory.Money(median, invoice.Currency)}) of the supplier's last {count} invoices; the limit is {settings.UnusualFactor.ToString("0.##", CultureInfo.InvariantCulture)}×.",
+                recent, Compared: median, Limit: settings.UnusualFactor));
+        }
+
+        return checks;
+    }
+}
+
+/// <summary>
 /// The invoices already known to invoice intake (every invoice-intake automation), held in memory for one run so
 /// the duplicate and risk checks cost no query per invoice. Each invoice the run reads is added after its checks,
 /// so two copies in one run find each other.
@@ -36,6 +94,9 @@ public sealed class InvoiceHistory
 {
     public const int PossibleDuplicateDays = 7;
     public const int MinimumHistory = 3;
+
+    /// <summary>The supplier's latest invoices kept with each invoice for the unusual-amount check: the most <c>unusualHistory</c> may ask for.</summary>
+    public const int EvidenceWindow = 100;
 
     private readonly Dictionary<string, InvoiceEvidence> _byNumber = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InvoiceEvidence> _byContent = new(StringComparer.Ordinal);
@@ -78,16 +139,18 @@ public sealed class InvoiceHistory
     }
 
     /// <summary>
-    /// The duplicate and risk checks that depend on history: duplicate, possible-duplicate, unusual-amount and
-    /// new-supplier (flagged or not by the decision, from settings).
+    /// What the history says of an invoice as it arrives, whatever the settings: the duplicate and possible-duplicate
+    /// checks with their evidence, whether the supplier is new, and the supplier's latest invoices in the currency
+    /// (up to <see cref="EvidenceWindow"/>, oldest first) for the unusual-amount check the decision makes.
     /// </summary>
-    public List<InvoiceCheck> Check(string? supplierKey, string contentKey, InvoiceEvidence invoice, decimal unusualFactor, int unusualHistory)
+    public InvoiceHistoryEvidence Evidence(string? supplierKey, string contentKey, InvoiceEvidence invoice)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         var checks = new List<InvoiceCheck>();
         if (supplierKey is null)
         {
-            return checks;
+            // Without the supplier's identity nothing can be compared: no duplicate, no history, not "new" either.
+            return new InvoiceHistoryEvidence(checks, new InvoiceHistoryFacts(NewSupplier: false, []), []);
         }
 
         var number = NormaliseNumber(invoice.InvoiceNumber);
@@ -125,26 +188,24 @@ public sealed class InvoiceHistory
 
         if (!_suppliers.Contains(supplierKey))
         {
-            checks.Add(new InvoiceCheck("new-supplier", $"This is the first invoice from {invoice.SupplierName ?? supplierKey}.", []));
-            return checks;
+            return new InvoiceHistoryEvidence(checks, new InvoiceHistoryFacts(NewSupplier: true, []), []);
         }
 
-        if (invoice.DocumentType == nameof(InvoiceDocumentType.Invoice) && invoice.PayableAmount is { } payable &&
-            _invoicesBySupplierAndCurrency.TryGetValue($"{supplierKey}|{invoice.Currency}", out var history) && history.Count >= MinimumHistory)
+        IReadOnlyList<InvoiceEvidence> recent = [];
+        if (invoice.DocumentType == nameof(InvoiceDocumentType.Invoice) &&
+            _invoicesBySupplierAndCurrency.TryGetValue($"{supplierKey}|{invoice.Currency}", out var history))
         {
-            var count = Math.Min(unusualHistory, history.Count);
-            var recent = history.GetRange(history.Count - count, count);
-            var median = Median(recent.Select(h => h.PayableAmount!.Value).ToList());
-            if (median > 0 && payable > unusualFactor * median)
-            {
-                checks.Add(new InvoiceCheck("unusual-amount",
-                    $"{Money(payable, invoice.Currency)} is {payable / median:0.0}× the median ({Money(median, invoice.Currency)}) of the supplier's last {recent.Count} invoices; the limit is {unusualFactor.ToString("0.##", CultureInfo.InvariantCulture)}×.",
-                    recent, Compared: median, Limit: unusualFactor));
-            }
+            var count = Math.Min(EvidenceWindow, history.Count);
+            recent = history.GetRange(history.Count - count, count);
         }
 
-        return checks;
+        return new InvoiceHistoryEvidence(checks, new InvoiceHistoryFacts(NewSupplier: false, [.. recent.Select(r => r.PayableAmount!.Value)]), recent);
     }
+
+    /// <summary>The checks of an invoice as the rules write them with this unusual-amount factor and history.</summary>
+    public List<InvoiceCheck> Check(string? supplierKey, string contentKey, InvoiceEvidence invoice, decimal unusualFactor, int unusualHistory) =>
+        InvoiceRules.Checks(invoice, supplierKey, Evidence(supplierKey, contentKey, invoice),
+            new InvoiceIntakeSettings { UnusualFactor = unusualFactor, UnusualHistory = unusualHistory });
 
     /// <summary>
     /// A fingerprint of the document without its number: supplier, buyer, type, currency, dates, lines and totals as
@@ -203,7 +264,7 @@ public sealed class InvoiceHistory
         return amounts.Count == 0 ? null : Median(amounts);
     }
 
-    private static decimal Median(List<decimal> values)
+    internal static decimal Median(List<decimal> values)
     {
         values.Sort();
         var middle = values.Count / 2;

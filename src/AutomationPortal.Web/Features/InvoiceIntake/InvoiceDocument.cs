@@ -10,8 +10,10 @@ namespace AutomationPortal.Web.Features.InvoiceIntake;
 
 /// <summary>
 /// A work item of invoice intake: the invoice as read, where it came from, its verification findings and the
-/// history checks with their evidence, and the review threshold that applied to its currency (absent on invoices
-/// read before it was kept). Stored as the work item's payload; the invoice view shows it.
+/// history checks with their evidence, the review threshold that applied to its currency (absent on invoices
+/// read before it was kept), and the history's facts as of its arrival (<see cref="History"/>: absent on invoices
+/// read before they were kept), from which it can be decided again. Stored as the work item's payload; the invoice
+/// view shows it.
 /// </summary>
 public sealed record InvoiceDocument(
     string FileName,
@@ -22,7 +24,8 @@ public sealed record InvoiceDocument(
     string ContentKey,
     IReadOnlyList<InvoiceFinding> Findings,
     IReadOnlyList<InvoiceCheck> Checks,
-    decimal? ReviewThreshold = null)
+    decimal? ReviewThreshold = null,
+    InvoiceHistoryFacts? History = null)
 {
     [JsonIgnore]
     public string DocumentType => Invoice.DocumentType.ToString();

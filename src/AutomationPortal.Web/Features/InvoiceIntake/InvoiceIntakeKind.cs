@@ -179,17 +179,39 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
         }
     }
 
-    /// <summary>The pure decision: verification findings and history checks, the new-supplier flag and the threshold.</summary>
-    public static ItemDecision Decide(InvoiceDocument document, InvoiceIntakeSettings settings)
+    /// <summary>
+    /// The pure decision, from its arguments only: the invoice with its verification findings and duplicate checks,
+    /// the history's facts as of the invoice's arrival, and the settings (new-supplier flag, unusual-amount rule,
+    /// review threshold). The same arguments give the same answer at any later time, so an invoice can be decided
+    /// again with other settings. <paramref name="history"/> is null for invoices stored before their facts were kept:
+    /// their stored checks stand.
+    /// </summary>
+    public static ItemDecision Decide(InvoiceDocument document, InvoiceHistoryFacts? history, InvoiceIntakeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(settings);
         var reasons = new List<string>();
         foreach (var check in document.Checks)
         {
-            if (check.Code != "new-supplier" || settings.FlagNewSuppliers)
+            var fromHistory = check.Code is "new-supplier" or "unusual-amount";
+            if (history is null ? check.Code != "new-supplier" || settings.FlagNewSuppliers : !fromHistory)
             {
                 reasons.Add(check.Code);
+            }
+        }
+
+        if (history is not null)
+        {
+            if (history.NewSupplier)
+            {
+                if (settings.FlagNewSuppliers)
+                {
+                    reasons.Add("new-supplier");
+                }
+            }
+            else if (InvoiceRules.Unusual(document.DocumentType, document.SignedPayable, history.RecentAmounts, settings.UnusualFactor, settings.UnusualHistory) is not null)
+            {
+                reasons.Add("unusual-amount");
             }
         }
 
@@ -201,6 +223,10 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
         reasons.AddRange(document.Findings.Select(f => f.Code));
         return reasons.Count == 0 ? ItemDecision.Approve() : ItemDecision.EscalateFor([.. reasons.Distinct()]);
     }
+
+    /// <summary>The decision with the history's facts the invoice keeps.</summary>
+    public static ItemDecision Decide(InvoiceDocument document, InvoiceIntakeSettings settings) =>
+        Decide(document, document?.History, settings!);
 
     /// <summary>The review threshold for invoices in <paramref name="currency"/>: its own, or the general one.</summary>
     public static decimal ThresholdFor(InvoiceIntakeSettings settings, string? currency)
@@ -319,11 +345,12 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
             var self = new InvoiceEvidence(workItemId, context.AutomationId, invoice.Number, invoice.Supplier.Name, invoice.DocumentType.ToString(),
                 invoice.IssueDate, signed, invoice.Currency, context.Clock.GetUtcNow().UtcDateTime);
             var history = _history ?? new InvoiceHistory();
-            var checks = history.Check(read.SupplierKey, read.ContentKey!, self, _settings.UnusualFactor, _settings.UnusualHistory);
+            var evidence = history.Evidence(read.SupplierKey, read.ContentKey!, self);
             history.Add(read.SupplierKey, read.ContentKey, self);
 
-            var document = new InvoiceDocument(read.Name, read.Length, invoice, read.SupplierKey, signed, read.ContentKey!, read.Findings!, checks,
-                ThresholdFor(_settings, invoice.Currency));
+            // The checks people see are written by the rules the decision applies, with this run's settings.
+            var document = new InvoiceDocument(read.Name, read.Length, invoice, read.SupplierKey, signed, read.ContentKey!, read.Findings!,
+                InvoiceRules.Checks(self, read.SupplierKey, evidence, _settings), ThresholdFor(_settings, invoice.Currency), evidence.Facts);
             return Prepared(document, JsonSerializer.Serialize(document, InvoiceIntakeJson.Default.InvoiceDocument));
         }
 

@@ -60,7 +60,7 @@ public sealed class InvoiceIntakeSettings
 
     /// <summary>How many of the supplier's latest invoices make that median (at least 3 are needed to judge).</summary>
     [Display(Name = "Invoices for the median", Description = "How many of the supplier's latest invoices make that median (at least 3 are needed to judge).")]
-    [Range(3, 1000)]
+    [Range(3, InvoiceHistory.EvidenceWindow)]
     public int UnusualHistory { get; set; } = 10;
 
     /// <summary>Invoices with more lines than this are quarantined with the reason (too-many-lines) while they are read.</summary>

@@ -34,6 +34,7 @@ public static class AutomationsModule
             sp.GetRequiredService<PortalDatabase>().DataFolder));
         services.AddScoped<AutomationEngine>();
         services.AddScoped<DecisionReplay>();
+        services.AddScoped<Handling.ItemHandling>();
         services.AddScoped<AutomationService>();
         services.AddScoped<AutomationQueries>();
         services.AddScoped<AutomationUploads>();

@@ -84,6 +84,19 @@ public sealed record InvoicePosting(
 
     public static string Header => string.Join(',', Columns);
 
+    /// <summary>The document type of a reversal line or post: the same entry with its amounts negated.</summary>
+    public const string ReversalType = "Reversal";
+
+    /// <summary>The entry that undoes this one in accounting: its amounts negated, under <paramref name="idempotencyKey"/>.</summary>
+    public InvoicePosting Reversal(string idempotencyKey) => this with
+    {
+        IdempotencyKey = idempotencyKey,
+        DocumentType = ReversalType,
+        NetAmount = -NetAmount,
+        VatAmount = -VatAmount,
+        PayableAmount = -PayableAmount,
+    };
+
     public string CsvLine() => SpreadsheetCsv.Line(
     [
         WorkItemId.ToString(), SpreadsheetCsv.Text(DocumentType), SpreadsheetCsv.Text(InvoiceNumber), SpreadsheetCsv.Date(IssueDate), SpreadsheetCsv.Date(DueDate),

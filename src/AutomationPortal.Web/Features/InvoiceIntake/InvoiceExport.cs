@@ -19,9 +19,12 @@ internal static class InvoiceExport
     public const string FileType = "export-file";
     public const string KeySuffix = "export";
 
-    /// <summary>The file a run exports to: named by the run's start and id, so a repair writes the same name.</summary>
+    /// <summary>
+    /// The file a run exports to: named by the run's start and the random end of its id (a version 7 id begins with its
+    /// time, so two runs of one second would share their first digits), so a repair writes the same name.
+    /// </summary>
     public static string FileFor(string outbox, DateTime runStarted, Guid runId) =>
-        Path.Combine(outbox, $"invoices-{runStarted:yyyyMMdd-HHmmss}-{runId.ToString("N")[..8]}.csv");
+        Path.Combine(outbox, $"invoices-{runStarted:yyyyMMdd-HHmmss}-{runId.ToString("N")[^12..]}.csv");
 
     /// <summary>The ledger key of the entry that records a run's export file as complete.</summary>
     public static string CompletionKey(Guid automationId, Guid runId) => $"{automationId:N}:run:{runId:N}:{FileType}";

@@ -108,6 +108,26 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
 
     public override KindPresentation Presentation => InvoicePresentation.Instance;
 
+    /// <summary>The fields a person may correct before approving: what people most often fix on an invoice that was read right otherwise.</summary>
+    public static readonly IReadOnlyList<EditableField> Editable =
+    [
+        new("invoiceNumber", "Invoice number", EditableFieldType.Text, "As printed on the invoice; it must not repeat another invoice of the supplier."),
+        new("issueDate", "Issue date", EditableFieldType.Date),
+        new("dueDate", "Due date", EditableFieldType.Date),
+        new("supplierName", "Supplier name", EditableFieldType.Text, MaxLength: 300),
+        new("supplierVatId", "Supplier VAT id", EditableFieldType.Text, "With its country prefix, such as DE123456789. The duplicate and history checks know the supplier by it."),
+    ];
+
+    protected override HumanActions HumanActions(InvoiceIntakeSettings settings)
+    {
+        var webhook = !string.IsNullOrWhiteSpace(settings.WebhookUrl);
+        return new HumanActions(
+            webhook ? "Adds an export line to the next export and posts the invoice to the webhook." : "Adds an export line to the next export.",
+            "Nothing is posted; the file stays in the archive.",
+            Editable,
+            webhook ? "Adds a reversal line (amounts negated) to the next export and posts a reversal to the webhook." : "Adds a reversal line (amounts negated) to the next export.");
+    }
+
     public UploadWords UploadWords { get; } = new("Upload invoices", "UBL or CII XML, or the portal's CSV or JSON",
         "Each file is read, verified and checked for duplicates at once", "invoice files");
 
@@ -238,6 +258,9 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
     /// <summary>Reads an automation's stored settings of this kind.</summary>
     public static InvoiceIntakeSettings ReadSettings(string json) =>
         System.Text.Json.JsonSerializer.Deserialize<InvoiceIntakeSettings>(json, KindSettings.Json) ?? new InvoiceIntakeSettings();
+
+    /// <summary>The ledger keys of a reversal end in this, after the item's key: <c>…:reversal:webhook</c>, <c>…:reversal:export</c>.</summary>
+    public const string ReversalSuffix = "reversal";
 
     /// <summary>One invoice-intake run at a time in this process: from reading its source until it is disposed.</summary>
     private static readonly SemaphoreSlim Turns = new(1, 1);
@@ -411,8 +434,7 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
             if (!string.IsNullOrWhiteSpace(_settings.WebhookUrl) && !await action.IsAppliedAsync("webhook", cancellationToken))
             {
                 var body = JsonSerializer.SerializeToUtf8Bytes(posting, InvoiceIntakeJson.Default.InvoicePosting);
-                var poster = context.Services.GetRequiredService<WebhookPoster>();
-                var status = await poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken,
+                var status = await Poster.PostAsync(_settings.WebhookUrl, action.IdempotencyKey, body, cancellationToken,
                     string.IsNullOrEmpty(_settings.WebhookSecret) ? null : (_settings.WebhookSecretHeader, _settings.WebhookSecret));
                 var detail = $"HTTP {status.ToString(CultureInfo.InvariantCulture)}";
 
@@ -461,6 +483,134 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
                 context.Log(LogLevelName.Info, "Nothing new to export: no invoice was approved in this run.");
             }
         }
+
+        /// <summary>
+        /// A person's corrections, checked again: each value in its format, the invoice verified anew, and a corrected
+        /// number refused when it repeats another invoice of the supplier. The checks and history facts of the invoice's
+        /// arrival stay with it; a duplicate by number was settled by the correction.
+        /// </summary>
+        public async Task<EditedItem> EditAsync(Guid workItemId, PreparedItem item, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(values);
+            var document = (InvoiceDocument)item.Model;
+            var invoice = document.Invoice;
+            var errors = new List<SettingsError>();
+            foreach (var (name, raw) in values)
+            {
+                var field = Editable.FirstOrDefault(f => f.Name == name);
+                var value = raw?.Trim();
+                if (field is null)
+                {
+                    errors.Add(new SettingsError(name, $"This field cannot be corrected. Fields that can: {string.Join(", ", Editable.Select(f => f.Name))}."));
+                    continue;
+                }
+
+                if (value is { Length: > 0 } && (value.Length > field.MaxLength || FileNames.HasControlCharacter(value)))
+                {
+                    errors.Add(new SettingsError(name, $"Give at most {field.MaxLength} characters, without line breaks or control characters."));
+                    continue;
+                }
+
+                DateOnly? date = null;
+                if (field.Type == EditableFieldType.Date && value is { Length: > 0 })
+                {
+                    if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                    {
+                        errors.Add(new SettingsError(name, "Give the date as yyyy-MM-dd, such as 2026-03-31."));
+                        continue;
+                    }
+
+                    date = parsed;
+                }
+
+                switch (name)
+                {
+                    case "invoiceNumber" when string.IsNullOrEmpty(value):
+                        errors.Add(new SettingsError(name, "An invoice needs its number."));
+                        break;
+                    case "invoiceNumber":
+                        invoice = invoice with { Number = value };
+                        break;
+                    case "issueDate" when date is null:
+                        errors.Add(new SettingsError(name, "An invoice needs its issue date."));
+                        break;
+                    case "issueDate":
+                        invoice = invoice with { IssueDate = date };
+                        break;
+                    case "dueDate":
+                        invoice = invoice with { DueDate = date };
+                        break;
+                    case "supplierName" when string.IsNullOrEmpty(value):
+                        errors.Add(new SettingsError(name, "An invoice needs its supplier's name."));
+                        break;
+                    case "supplierName":
+                        invoice = invoice with { Supplier = invoice.Supplier with { Name = value } };
+                        break;
+                    case "supplierVatId" when value is { Length: > 0 } && (value.Length < 4 || !char.IsAsciiLetterUpper(value[0]) || !char.IsAsciiLetterUpper(value[1]) || !value.All(char.IsAsciiLetterOrDigit)):
+                        errors.Add(new SettingsError(name, "Give the VAT id with its country prefix in capitals, letters and digits only, such as DE123456789."));
+                        break;
+                    case "supplierVatId":
+                        invoice = invoice with { Supplier = invoice.Supplier with { VatId = string.IsNullOrEmpty(value) ? null : value } };
+                        break;
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                return EditedItem.Refused([.. errors]);
+            }
+
+            var supplierKey = invoice.Supplier.Identity;
+            if (InvoiceHistory.NormaliseNumber(invoice.Number) is { } number && supplierKey is not null)
+            {
+                var candidates = (await context.History.MatchingAsync(KindKey, null, supplierKey, invoice.Number, includeShadow: false, cancellationToken))
+                    .Concat(number == invoice.Number ? [] : await context.History.MatchingAsync(KindKey, null, supplierKey, number, includeShadow: false, cancellationToken));
+                if (candidates.FirstOrDefault(c => c.WorkItemId != workItemId && c.Summary.Type == document.DocumentType
+                        && InvoiceHistory.NormaliseNumber(c.Summary.Reference) == number) is { } other)
+                {
+                    errors.Add(new SettingsError("invoiceNumber", $"The supplier's {InvoiceHistory.Describe(document.DocumentType)} {other.Summary.Reference} is already known (work item {other.WorkItemId}): a corrected number must not repeat another invoice."));
+                    return EditedItem.Refused([.. errors]);
+                }
+            }
+
+            var corrected = document with
+            {
+                Invoice = invoice,
+                SupplierKey = supplierKey,
+                ContentKey = InvoiceHistory.ContentKey(invoice),
+                Findings = InvoiceVerifier.Verify(invoice),
+                Checks = [.. document.Checks.Where(c => c.Code != "duplicate")],
+            };
+            return new EditedItem(Prepared(corrected, JsonSerializer.Serialize(corrected, InvoiceIntakeJson.Default.InvoiceDocument)), []);
+        }
+
+        /// <summary>
+        /// Undoes a posted invoice: a reversal line (amounts negated) in this run's export when the invoice was exported,
+        /// and a reversal post under its own idempotency key when it was posted to the webhook, each at most once.
+        /// </summary>
+        public async Task CompensateAsync(ActionContext action, PreparedItem item, CancellationToken cancellationToken)
+        {
+            var document = (InvoiceDocument)item.Model;
+            var reversal = document.Posting(action.WorkItemId, action.IdempotencyKey).Reversal($"{action.IdempotencyKey}:{ReversalSuffix}");
+            if (!string.IsNullOrWhiteSpace(_settings.WebhookUrl) && await action.IsAppliedAsync("webhook", cancellationToken)
+                && !await action.IsAppliedAsync($"{ReversalSuffix}:webhook", cancellationToken))
+            {
+                var body = JsonSerializer.SerializeToUtf8Bytes(reversal, InvoiceIntakeJson.Default.InvoicePosting);
+                var status = await Poster.PostAsync(_settings.WebhookUrl, reversal.IdempotencyKey, body, cancellationToken,
+                    string.IsNullOrEmpty(_settings.WebhookSecret) ? null : (_settings.WebhookSecretHeader, _settings.WebhookSecret));
+                var detail = $"HTTP {status.ToString(CultureInfo.InvariantCulture)}";
+                await action.RecordNowAsync("webhook-reversal", _settings.WebhookUrl, detail, $"{ReversalSuffix}:webhook", cancellationToken);
+                action.Record("webhook-reversal", _settings.WebhookUrl, detail, keySuffix: $"{ReversalSuffix}:webhook");
+            }
+
+            if (await action.IsAppliedAsync(InvoiceExport.KeySuffix, cancellationToken))
+            {
+                _exportFile ??= InvoiceExport.FileFor(_folders.Outbox, _started, context.RunId);
+                action.Record(InvoiceExport.LineType, _exportFile, reversal.CsvLine(), keySuffix: $"{ReversalSuffix}:{InvoiceExport.KeySuffix}");
+            }
+        }
+
+        private WebhookPoster Poster => context.Services.GetRequiredService<WebhookPoster>();
 
         public Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken) =>
             item.SourceState is ReadAhead { File: { } file } ? _folders.Folder.MoveAsync(file.Path, outcome, reason, cancellationToken) : Task.FromResult<string?>(null);

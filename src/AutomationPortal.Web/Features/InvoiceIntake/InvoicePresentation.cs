@@ -39,6 +39,8 @@ public sealed class InvoicePresentation : KindPresentation
     {
         WorkItemStatus.ActionFailed => "Posting failed",
         WorkItemStatus.AwaitingAction => "Awaiting posting",
+        WorkItemStatus.AwaitingCompensation => "Awaiting reversal",
+        WorkItemStatus.Compensated => "Reversed",
         _ => status.ToString(),
     };
 

@@ -77,6 +77,8 @@ public static class InvoiceReasons
         { Status: WorkItemStatus.Escalated } => ("Escalated", "the original waits for a person and is not posted"),
         { Status: WorkItemStatus.AwaitingAction } => ("Awaiting posting", "the original is approved and awaiting posting"),
         { Status: WorkItemStatus.ActionFailed } => ("Posting failed", "the original is approved, but posting it has failed so far"),
+        { Status: WorkItemStatus.AwaitingCompensation } => ("Awaiting reversal", "the original was posted and its reversal is under way"),
+        { Status: WorkItemStatus.Compensated } => ("Reversed", "the original was posted and then reversed"),
         _ => ("Quarantined", "the original could not be read and was not posted"),
     };
 

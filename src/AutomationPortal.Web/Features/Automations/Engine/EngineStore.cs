@@ -297,8 +297,8 @@ internal sealed class EngineStore : IAsyncDisposable
     {
         await using var command = _connection.CreateCommand();
         command.CommandText = """
-            SELECT "Id", "SourceKey", "Payload", "Decision", "ReasonCodes" FROM "WorkItems"
-            WHERE "AutomationId" = $a AND "Lane" = 'Live' AND "Status" IN ('AwaitingAction', 'ActionFailed') AND "ActionAttempts" < $max
+            SELECT "Id", "SourceKey", "Payload", "Decision", "ReasonCodes", "Status" FROM "WorkItems"
+            WHERE "AutomationId" = $a AND "Lane" = 'Live' AND "Status" IN ('AwaitingAction', 'ActionFailed', 'AwaitingCompensation') AND "ActionAttempts" < $max
             ORDER BY "ReceivedAt" LIMIT 1000
             """;
         command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));
@@ -312,15 +312,38 @@ internal sealed class EngineStore : IAsyncDisposable
                 reader.GetString(1),
                 reader.IsDBNull(2) ? "" : reader.GetString(2),
                 reader.IsDBNull(3) ? Decisions.Approve : reader.GetString(3),
-                reader.IsDBNull(4) ? [] : reader.GetString(4).Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+                reader.IsDBNull(4) ? [] : reader.GetString(4).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Compensate = reader.GetString(5) == nameof(WorkItemStatus.AwaitingCompensation),
+            });
         }
 
         return pending;
     }
 
-    public async Task CompleteRetryAsync(Guid automationId, Guid runId, Guid workItemId, ActionOutcome outcome, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the outcome of an earlier item's action tried again, or of its compensation (<paramref name="compensation"/>):
+    /// a compensated item's earlier effects are marked compensated, and the compensation's own effects are added.
+    /// </summary>
+    public async Task CompleteRetryAsync(Guid automationId, Guid runId, Guid workItemId, ActionOutcome outcome, DateTime now, CancellationToken cancellationToken, bool compensation = false)
     {
         await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+        if (compensation && outcome.Error is null)
+        {
+            await using var undone = _connection.CreateCommand();
+            undone.Transaction = transaction;
+            // What was done before the person asked to undo it; what the compensation itself recorded stays applied.
+            undone.CommandText = """
+                UPDATE "Effects" SET "Status" = $compensated WHERE "WorkItemId" = $id AND "Status" = $applied
+                    AND "At" < (SELECT MAX("At") FROM "Decisions" WHERE "WorkItemId" = $id AND "Decision" = $compensate)
+                """;
+            undone.Parameters.AddWithValue("$compensate", Decisions.Compensate);
+            undone.Parameters.AddWithValue("$compensated", nameof(EffectStatus.Compensated));
+            undone.Parameters.AddWithValue("$applied", nameof(EffectStatus.Applied));
+            undone.Parameters.AddWithValue("$id", BatchInserter.ToDb(workItemId));
+            await undone.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using (var command = _connection.CreateCommand())
         {
             command.Transaction = transaction;
@@ -328,7 +351,10 @@ internal sealed class EngineStore : IAsyncDisposable
                 UPDATE "WorkItems" SET "Status" = $status, "Error" = $error, "ActionAttempts" = "ActionAttempts" + $attempts,
                     "LastRunId" = $run, "CompletedAt" = $completed, "LastOutcomeAt" = $now WHERE "Id" = $id
                 """;
-            command.Parameters.AddWithValue("$status", (outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed).ToString());
+            var status = compensation
+                ? outcome.Error is null ? WorkItemStatus.Compensated : WorkItemStatus.AwaitingCompensation
+                : outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed;
+            command.Parameters.AddWithValue("$status", status.ToString());
             command.Parameters.AddWithValue("$error", BatchInserter.ToDb(Truncate(outcome.Error, 4000)));
             command.Parameters.AddWithValue("$attempts", outcome.Attempts);
             command.Parameters.AddWithValue("$run", BatchInserter.ToDb(runId));
@@ -365,4 +391,8 @@ internal sealed class EngineStore : IAsyncDisposable
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 }
 
-internal sealed record PendingAction(Guid Id, string SourceKey, string Payload, string Decision, IReadOnlyList<string> ReasonCodes);
+internal sealed record PendingAction(Guid Id, string SourceKey, string Payload, string Decision, IReadOnlyList<string> ReasonCodes)
+{
+    /// <summary>A person asked to undo the item: the kind's compensation runs instead of its action.</summary>
+    public bool Compensate { get; init; }
+}

@@ -244,7 +244,10 @@ internal sealed class ItemStep(
         return moved;
     }
 
-    /// <summary>Items whose action failed in an earlier run (or was cut off by a crash) get their action again.</summary>
+    /// <summary>
+    /// Items whose action failed in an earlier run (or was cut off by a crash), or that a person approved, get their
+    /// action; items a person asked to undo get the kind's compensation. Both are idempotent by the item's key.
+    /// </summary>
     public async Task RetryPendingActionsAsync(CancellationToken cancellationToken)
     {
         var pending = await store.PendingActionsAsync(automationId, MaxRetries, cancellationToken);
@@ -253,7 +256,10 @@ internal sealed class ItemStep(
             return;
         }
 
-        log.Info($"Retrying the action of {pending.Count} item(s) from earlier runs.");
+        var undo = pending.Count(p => p.Compensate);
+        log.Info(undo == 0
+            ? $"Acting on {pending.Count} item(s) approved by a person or failed in earlier runs."
+            : $"Acting on {pending.Count - undo} item(s) approved by a person or failed in earlier runs, and undoing {undo} item(s) at a person's request.");
         foreach (var item in pending)
         {
             if (stop.IsRequested)
@@ -264,9 +270,11 @@ internal sealed class ItemStep(
 
             var prepared = kindRun.Restore(item.Payload);
             var decision = new ItemDecision(item.Decision, item.ReasonCodes, Escalate: false, Act: true);
-            var outcome = await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
+            var outcome = item.Compensate
+                ? await AttemptAsync(item.Id, item.SourceKey, action => kindRun.CompensateAsync(action, prepared, cancellationToken), cancellationToken)
+                : await ActAsync(item.Id, item.SourceKey, prepared, decision, cancellationToken);
             counters.Retried++;
-            await store.CompleteRetryAsync(automationId, runId, item.Id, outcome, Now, cancellationToken);
+            await store.CompleteRetryAsync(automationId, runId, item.Id, outcome, Now, cancellationToken, compensation: item.Compensate);
             await RememberAsync(outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed);
             if (outcome.Error is null)
             {
@@ -275,7 +283,7 @@ internal sealed class ItemStep(
             else
             {
                 counters.Failed++;
-                log.Warning($"{item.SourceKey}: the action failed again: {outcome.Error}");
+                log.Warning($"{item.SourceKey}: {(item.Compensate ? "undoing it" : "the action")} failed again: {outcome.Error}");
             }
         }
     }
@@ -296,7 +304,11 @@ internal sealed class ItemStep(
         log.Warning($"{row.OriginalRef ?? row.SourceKey} quarantined ({code}): {message}");
     }
 
-    private async Task<ActionOutcome> ActAsync(Guid workItemId, string sourceKey, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken)
+    private Task<ActionOutcome> ActAsync(Guid workItemId, string sourceKey, PreparedItem item, ItemDecision decision, CancellationToken cancellationToken) =>
+        AttemptAsync(workItemId, sourceKey, action => kindRun.ActAsync(action, item, decision, cancellationToken), cancellationToken);
+
+    /// <summary>An act (or compensation) step with its retries, under the item's stable key.</summary>
+    private async Task<ActionOutcome> AttemptAsync(Guid workItemId, string sourceKey, Func<ActionContext, Task> step, CancellationToken cancellationToken)
     {
         // Stable across runs and crashes: the same input always gets the same key.
         var key = _keyPrefix + sourceKey;
@@ -305,7 +317,7 @@ internal sealed class ItemStep(
             var action = new ActionContext(automationId, runId, workItemId, key, Ledger);
             try
             {
-                await kindRun.ActAsync(action, item, decision, cancellationToken);
+                await step(action);
                 return new ActionOutcome(attempt, null, action.Effects);
             }
             catch (Exception e) when (IsTransient(e) && attempt < AutomationEngine.MaxActionAttempts)

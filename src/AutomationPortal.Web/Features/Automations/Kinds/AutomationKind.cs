@@ -40,6 +40,11 @@ public abstract class AutomationKind<TSettings> : IAutomationKind
 
     public virtual string PagePayload(string payload, int from, int count) => payload;
 
+    public HumanActions HumanActions(object settings) => HumanActions(TypedSettings(settings));
+
+    /// <summary>What a person may do with an escalated item, and what each action does, with these settings.</summary>
+    protected virtual HumanActions HumanActions(TSettings settings) => Kinds.HumanActions.Plain;
+
     protected abstract IEnumerable<SettingsError> Validate(TSettings settings, KindValidationContext context);
 
     protected abstract IKindRun Start(KindRunContext context, TSettings settings);

@@ -50,10 +50,53 @@ public interface IAutomationKind
     KindPresentation Presentation => KindPresentation.Neutral;
 
     /// <summary>
+    /// What a person may do with an escalated item of an automation with these settings, and what each action will do,
+    /// in the kind's words: approve and reject always; edit-and-approve when the kind names fields a person may
+    /// correct; compensate when the kind can undo an item it acted on.
+    /// </summary>
+    HumanActions HumanActions(object settings) => Kinds.HumanActions.Plain;
+
+    /// <summary>
     /// A stored payload as the API answers it, with its long lists (an invoice's lines) cut to one page from
     /// <paramref name="from"/>, and where that page lies, so no answer grows with the document. Unchanged by default.
     /// </summary>
     string PagePayload(string payload, int from, int count) => payload;
+}
+
+/// <summary>
+/// The actions a person may take on an escalated item, each with what it will do ("Adds an export line to the next
+/// export and posts to the webhook"), for the preview beside the buttons. <see cref="Editable"/> lists the fields of
+/// edit-and-approve (none: the kind offers no edit); <see cref="Compensate"/> says what undoing an item already acted
+/// on means (null: the kind cannot undo it).
+/// </summary>
+public sealed record HumanActions(string Approve, string Reject, IReadOnlyList<EditableField> Editable, string? Compensate)
+{
+    /// <summary>Approve and reject only, in neutral words.</summary>
+    public static HumanActions Plain { get; } = new(
+        "Runs the automation's action for the item, as for an automated approval.",
+        "Closes the item without action.",
+        [],
+        null);
+
+    public bool CanEdit => Editable.Count > 0;
+
+    public bool CanCompensate => Compensate is not null;
+}
+
+/// <summary>A field a person may correct before approving: its name (as the kind reads it), label, type and help.</summary>
+public sealed record EditableField(string Name, string Label, EditableFieldType Type, string? Help = null, int MaxLength = 200);
+
+public enum EditableFieldType
+{
+    Text,
+    Date,
+    Amount,
+}
+
+/// <summary>A corrected item, checked again: the item to store and act on, or the problems by field.</summary>
+public sealed record EditedItem(PreparedItem? Item, IReadOnlyList<SettingsError> Errors)
+{
+    public static EditedItem Refused(params SettingsError[] errors) => new(null, errors);
 }
 
 /// <summary>A folder an automation reads or writes, for people: what it is for and where it is.</summary>
@@ -87,6 +130,24 @@ public interface IKindRun : IAsyncDisposable
 
     /// <summary>Per-run effects after all items, such as one export file for the whole run.</summary>
     Task CompleteAsync(RunCompletionContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies a person's corrections (by field name, as <see cref="HumanActions.Editable"/> names them) to a stored
+    /// item and checks it again, before it is approved and acted on: the corrected item, or the problems by field.
+    /// <paramref name="workItemId"/> is the item's own id, so a check against the history can leave it out. Only kinds
+    /// that name editable fields are asked.
+    /// </summary>
+    Task<EditedItem> EditAsync(Guid workItemId, PreparedItem item, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This kind of automation names no fields a person may correct.");
+
+    /// <summary>
+    /// Undoes an item the kind acted on (for invoices: a reversal line in the next export and a reversal post), idempotent
+    /// by <see cref="ActionContext.IdempotencyKey"/> as the act step is: the engine calls it from a run, retries it as it
+    /// retries actions, and marks the item's earlier effects compensated once it returns. Only kinds that declare
+    /// <see cref="HumanActions.Compensate"/> are asked.
+    /// </summary>
+    Task CompensateAsync(ActionContext context, PreparedItem item, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This kind of automation cannot undo what it did.");
 
     /// <summary>
     /// Tells the source what became of an item (for example: move the file to archive, or to quarantine with
@@ -135,6 +196,9 @@ public static class Decisions
     public const string Reject = "reject";
 
     public const string Escalate = "escalate";
+
+    /// <summary>A person's request to undo an item acted on; the kind's compensation carries it out.</summary>
+    public const string Compensate = "compensate";
 }
 
 /// <summary>A decision with machine-readable reason codes. <see cref="Act"/> asks for the act step.</summary>

@@ -75,6 +75,8 @@ public class KindPresentation
     {
         WorkItemStatus.ActionFailed => "Action failed",
         WorkItemStatus.AwaitingAction => "Awaiting action",
+        WorkItemStatus.AwaitingCompensation => "Being undone",
+        WorkItemStatus.Compensated => "Undone",
         _ => status.ToString(),
     };
 

@@ -13,6 +13,8 @@ public enum RunTrigger
     Upload,
     /// <summary>Started by a resume, for the input that was held while the automation was paused.</summary>
     Resume,
+    /// <summary>Started by a person's decision on an item: to act on an approval, or to undo an item.</summary>
+    Handling,
 }
 
 /// <summary>Stamped from the automation's state when the run starts. Only Pilot and Production count towards ROI.</summary>

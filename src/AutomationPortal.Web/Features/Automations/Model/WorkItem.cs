@@ -23,6 +23,10 @@ public enum WorkItemStatus
     ActionFailed,
     /// <summary>The input could not be read; the original is kept with the reason.</summary>
     Quarantined,
+    /// <summary>A person asked to undo what was done for the item; the next run compensates it (and later runs retry).</summary>
+    AwaitingCompensation,
+    /// <summary>What was done for the item was undone by the kind's compensation (for invoices: a reversal).</summary>
+    Compensated,
 }
 
 /// <summary>One unit of business work, unique within an automation and lane by its source key.</summary>

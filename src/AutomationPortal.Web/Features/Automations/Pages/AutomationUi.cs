@@ -32,6 +32,7 @@ public static class AutomationUi
         WorkItemStatus.Done => Color.Success,
         WorkItemStatus.Escalated => Color.Warning,
         WorkItemStatus.Quarantined or WorkItemStatus.ActionFailed => Color.Error,
+        WorkItemStatus.Compensated => Color.Default,
         _ => Color.Info,
     };
 

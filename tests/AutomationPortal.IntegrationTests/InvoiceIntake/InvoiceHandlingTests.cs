@@ -1,0 +1,186 @@
+using AutomationPortal.IntegrationTests.Automations;
+using AutomationPortal.Web.Features.Automations;
+using AutomationPortal.Web.Features.Automations.Handling;
+using AutomationPortal.Web.Features.Automations.Kinds;
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.InvoiceIntake.Reading;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Domain;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutomationPortal.IntegrationTests.InvoiceIntake;
+
+/// <summary>
+/// People's decisions on escalated invoices through the kind contract: approve, reject, correct-and-approve and undo,
+/// each acted on by the engine exactly once (a webhook on 127.0.0.1 counts the posts, the outbox the export lines).
+/// </summary>
+public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFixture<InvoicePortalFixture>
+{
+    private static readonly Actor Agent = new(ActorKind.User, Guid.NewGuid(), "agent.one") { Roles = [Role.Agent] };
+    private static readonly Actor OtherAgent = new(ActorKind.User, Guid.NewGuid(), "agent.two") { Roles = [Role.Agent] };
+
+    [Fact]
+    public async Task AnApprovalIsActedOnOnceARejectionNeverACorrectionAfterItsCheckAndAnUndoByAReversal()
+    {
+        var api = AutomationApi.For(portal);
+        var port = ChildPortal.FreePort();
+        await using var receiver = new WebhookReceiver(port);
+        var inbox = Path.Combine(portal.DataFolder, "handle", "inbox");
+        for (var i = 0; i < 4; i++)
+        {
+            InvoiceFiles.Write(inbox, $"e{i}.xml", InvoiceSamples.Create(121 + (3 * i)) with { Number = $"HANDLE-{i}" }, InvoiceFormat.Ubl);
+        }
+
+        // Every invoice is over the threshold of 1: all four wait for a person.
+        var id = (await InvoiceFiles.CreateAsync(api, "handle", new { inboxPath = "handle/inbox", outboxPath = "handle/outbox", webhookUrl = receiver.Url, flagNewSuppliers = false, reviewThreshold = 1 })).GetProperty("id").GetGuid();
+        var outbox = Path.Combine(portal.DataFolder, "handle", "outbox");
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var items = (await InvoiceFiles.ItemsAsync(api, id)).ToDictionary(i => i.GetProperty("invoiceNumber").GetString()!, i => i.GetProperty("id").GetGuid());
+        Assert.Equal(4, items.Count);
+        Assert.Equal(0, receiver.Received);
+
+        var actions = await Handling(Agent).ActionsAsync(items["HANDLE-0"]);
+        Assert.Contains("webhook", actions.Approve, StringComparison.Ordinal);
+        Assert.True(actions.CanEdit);
+        Assert.True(actions.CanCompensate);
+
+        // Two people approve the same invoice at once: exactly one wins, the other is told.
+        var approvals = await Task.WhenAll(
+            Try(() => Handling(Agent).ApproveAsync(items["HANDLE-0"], new HandlingNote("Checked with the supplier.", 4))),
+            Try(() => Handling(OtherAgent).ApproveAsync(items["HANDLE-0"], new HandlingNote(null, 2))));
+        var won = Assert.Single(approvals, a => a.Handled is not null).Handled!;
+        Assert.IsType<ConflictException>(Assert.Single(approvals, a => a.Error is not null).Error);
+        Assert.Equal(WorkItemStatus.AwaitingAction, won.Status);
+        await api.WaitForRunAsync(won.RunId!.Value);
+
+        Assert.Equal(WorkItemStatus.Done, await StatusAsync(items["HANDLE-0"]));
+        Assert.Equal(1, receiver.Received);
+        Assert.Single(InvoiceFiles.ExportLines(outbox), l => l.Contains("HANDLE-0", StringComparison.Ordinal));
+        await using (var db = await DbAsync())
+        {
+            var decision = await db.Set<DecisionRecord>().SingleAsync(d => d.WorkItemId == items["HANDLE-0"] && d.DecidedBy == DecidedBy.Person);
+            Assert.Equal(Decisions.Approve, decision.Decision);
+            Assert.Contains(decision.PersonName, new[] { "agent.one", "agent.two" });
+            Assert.Equal(EscalationStatus.Resolved, (await db.Set<Escalation>().SingleAsync(e => e.WorkItemId == items["HANDLE-0"])).Status);
+        }
+
+        // Approving again, or rejecting what was approved: refused, nothing more is posted.
+        await Assert.ThrowsAsync<ConflictException>(() => Handling(Agent).ApproveAsync(items["HANDLE-0"], new HandlingNote()));
+        await Assert.ThrowsAsync<ConflictException>(() => Handling(Agent).RejectAsync(items["HANDLE-0"], new HandlingNote()));
+
+        // A rejection closes the item; nothing is posted or exported, and no run is needed.
+        var rejected = await Handling(Agent).RejectAsync(items["HANDLE-1"], new HandlingNote("Not ours.", 1));
+        Assert.Null(rejected.RunId);
+        Assert.Equal(WorkItemStatus.Done, await StatusAsync(items["HANDLE-1"]));
+
+        // A correction is checked by the kind first: a wrong date, a number another invoice has, a field it does not offer.
+        var wrong = await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).EditAndApproveAsync(items["HANDLE-2"],
+            new Dictionary<string, string?> { ["issueDate"] = "31.02.2026", ["invoiceNumber"] = "handle-1", ["payableAmount"] = "1" }, new HandlingNote()));
+        Assert.Contains("values.issueDate", wrong.Errors.Keys);
+        Assert.Contains("values.payableAmount", wrong.Errors.Keys);
+        var repeated = await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).EditAndApproveAsync(items["HANDLE-2"],
+            new Dictionary<string, string?> { ["invoiceNumber"] = "handle-1" }, new HandlingNote()));
+        Assert.Contains("already known", Assert.Single(repeated.Errors["values.invoiceNumber"]), StringComparison.Ordinal);
+        Assert.Equal(WorkItemStatus.Escalated, await StatusAsync(items["HANDLE-2"]));
+
+        var corrected = await Handling(Agent).EditAndApproveAsync(items["HANDLE-2"], new Dictionary<string, string?> { ["invoiceNumber"] = "HANDLE-2-C", ["dueDate"] = "2026-12-31" }, new HandlingNote("Number as printed.", 3));
+        var correctedRun = await api.WaitForRunAsync(corrected.RunId!.Value);
+        var detail = await InvoiceFiles.DetailAsync(api, items["HANDLE-2"]);
+        Assert.Equal("HANDLE-2-C", detail.GetProperty("item").GetProperty("invoiceNumber").GetString());
+        Assert.Contains(detail.GetProperty("decisions").EnumerateArray(), d => d.GetProperty("note").GetString() == "Corrected dueDate, invoiceNumber. Number as printed.");
+        var exported = InvoiceFiles.ExportLines(outbox);
+        Assert.True(exported.Count(l => l.Contains("HANDLE-2-C", StringComparison.Ordinal) && l.Contains("2026-12-31", StringComparison.Ordinal)) == 1, string.Join("\n", exported) + correctedRun.ToString() + detail.ToString());
+        Assert.Equal(2, receiver.Received);
+
+        // Undoing the first: a reversal post under its own key and a reversal line, once each, however often it is asked.
+        var undo = await Handling(Agent).CompensateAsync(items["HANDLE-0"], new HandlingNote("Paid twice by mistake.", 5));
+        await Assert.ThrowsAsync<ConflictException>(() => Handling(OtherAgent).CompensateAsync(items["HANDLE-0"], new HandlingNote()));
+        await api.WaitForRunAsync(undo.RunId!.Value);
+        Assert.Equal(WorkItemStatus.Compensated, await StatusAsync(items["HANDLE-0"]));
+        Assert.Equal(3, receiver.Received);
+        var reversal = Assert.Single(receiver.Booked, b => b.Key.EndsWith(":reversal", StringComparison.Ordinal)).Value;
+        Assert.Equal("Reversal", reversal.GetProperty("documentType").GetString());
+        Assert.True(reversal.GetProperty("payableAmount").GetDecimal() < 0);
+        var lines = InvoiceFiles.ExportLines(outbox).Where(l => l.Contains("HANDLE-0,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Single(lines, l => l.Contains("Reversal", StringComparison.Ordinal));
+        await using (var db = await DbAsync())
+        {
+            var effects = await db.Set<Effect>().Where(e => e.WorkItemId == items["HANDLE-0"]).ToListAsync();
+            Assert.All(effects.Where(e => !e.IdempotencyKey.Contains(":reversal", StringComparison.Ordinal)), e => Assert.Equal(EffectStatus.Compensated, e.Status));
+            Assert.Equal(2, effects.Count(e => e.IdempotencyKey.Contains(":reversal", StringComparison.Ordinal) && e.Status == EffectStatus.Applied));
+        }
+
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        Assert.Equal(3, receiver.Received);
+        Assert.Equal(0, receiver.Repeats);
+        await Assert.ThrowsAsync<ConflictException>(() => Handling(Agent).CompensateAsync(items["HANDLE-1"], new HandlingNote()));
+    }
+
+    [Fact]
+    public async Task AnApprovalOfAPausedAutomationWaitsForTheResumeAndIsNotPostedBefore()
+    {
+        var api = AutomationApi.For(portal);
+        var port = ChildPortal.FreePort();
+        await using var receiver = new WebhookReceiver(port);
+        var inbox = Path.Combine(portal.DataFolder, "handle-paused", "inbox");
+        InvoiceFiles.Write(inbox, "p0.xml", InvoiceSamples.Create(141) with { Number = "PAUSED-0" }, InvoiceFormat.Ubl);
+        var id = (await InvoiceFiles.CreateAsync(api, "handle-paused", new { inboxPath = "handle-paused/inbox", outboxPath = "handle-paused/outbox", webhookUrl = receiver.Url, flagNewSuppliers = false, reviewThreshold = 1 })).GetProperty("id").GetGuid();
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var item = (await InvoiceFiles.ItemsAsync(api, id)).Single().GetProperty("id").GetGuid();
+
+        await api.PostAsync($"/api/automations/{id}/pause");
+        var approved = await Handling(Agent).ApproveAsync(item, new HandlingNote(null, 1));
+        Assert.Null(approved.RunId);
+        Assert.Contains("resumed", approved.Message, StringComparison.Ordinal);
+        Assert.Equal(WorkItemStatus.AwaitingAction, await StatusAsync(item));
+        await Task.Delay(500);
+        Assert.Equal(0, receiver.Received);
+
+        await api.PostAsync($"/api/automations/{id}/resume");
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        Assert.Equal(WorkItemStatus.Done, await StatusAsync(item));
+        Assert.Equal(1, receiver.Received);
+    }
+
+    [Fact]
+    public async Task NotesAndMinutesAreBoundedAndOnlyPeopleWithARoleDecide()
+    {
+        var nobody = new Actor(ActorKind.User, Guid.NewGuid(), "no.role");
+        await Assert.ThrowsAsync<ForbiddenException>(() => Handling(nobody).ApproveAsync(Guid.NewGuid(), new HandlingNote()));
+        var bounds = await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).ApproveAsync(Guid.NewGuid(), new HandlingNote(new string('x', 2001), -1)));
+        Assert.Contains("note", bounds.Errors.Keys);
+        Assert.Contains("minutes", bounds.Errors.Keys);
+        await Assert.ThrowsAsync<NotFoundException>(() => Handling(Agent).ApproveAsync(Guid.NewGuid(), new HandlingNote()));
+    }
+
+    private ItemHandling Handling(Actor actor)
+    {
+        var scope = portal.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Use(actor);
+        return scope.ServiceProvider.GetRequiredService<ItemHandling>();
+    }
+
+    private async Task<PortalDbContext> DbAsync() =>
+        await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+    private async Task<WorkItemStatus> StatusAsync(Guid item)
+    {
+        await using var db = await DbAsync();
+        return (await db.Set<WorkItem>().AsNoTracking().SingleAsync(w => w.Id == item)).Status;
+    }
+
+    private static async Task<(HandledItem? Handled, Exception? Error)> Try(Func<Task<HandledItem>> action)
+    {
+        try
+        {
+            return (await action(), null);
+        }
+        catch (Exception e) when (e is ConflictException or DbUpdateConcurrencyException)
+        {
+            return (null, e);
+        }
+    }
+}

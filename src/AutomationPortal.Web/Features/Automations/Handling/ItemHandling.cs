@@ -200,6 +200,12 @@ public sealed class ItemHandling(
             return new HandledItem(itemId, status, null, $"{current.Name} is paused ({current.PauseDescription}): it goes on {what} the item when it is resumed.");
         }
 
+        if (!current.IsDemo && current.State is not (AutomationState.Pilot or AutomationState.Production))
+        {
+            // A Draft or Shadow automation acts on nothing: the item waits for it to be in Pilot or Production again.
+            return new HandledItem(itemId, status, null, $"{current.Name} is in {current.State}, where it acts on nothing: it goes on {what} the item once it is in Pilot or Production.");
+        }
+
         var run = new AutomationRun { AutomationId = automation.Id, Trigger = RunTrigger.Handling, QueuedAt = Now, RequestedBy = actor.Name };
         db.Add(run);
         await db.SaveChangesAsync(cancellationToken);

@@ -154,6 +154,11 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         Assert.Contains("note", bounds.Errors.Keys);
         Assert.Contains("minutes", bounds.Errors.Keys);
         await Assert.ThrowsAsync<NotFoundException>(() => Handling(Agent).ApproveAsync(Guid.NewGuid(), new HandlingNote()));
+
+        // A flood of made-up fields is refused in one sentence, not answered field by field.
+        var flood = Enumerable.Range(0, 10_000).ToDictionary(i => $"field{i}", _ => (string?)"x");
+        var many = await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).EditAndApproveAsync(Guid.NewGuid(), flood, new HandlingNote()));
+        Assert.Single(Assert.Single(many.Errors).Value);
     }
 
     private ItemHandling Handling(Actor actor)

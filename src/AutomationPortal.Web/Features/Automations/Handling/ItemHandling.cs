@@ -41,6 +41,9 @@ public sealed class ItemHandling(
     TimeProvider time,
     IServiceProvider services)
 {
+    /// <summary>Fields corrected in one go at most.</summary>
+    public const int MaxCorrections = 32;
+
     /// <summary>What a person may do with the item now, and what each action will do, in its kind's words.</summary>
     public async Task<HumanActions> ActionsAsync(Guid workItemId, CancellationToken cancellationToken = default)
     {
@@ -67,6 +70,12 @@ public sealed class ItemHandling(
         if (values.Count == 0)
         {
             throw new AutomationValidationException(new Dictionary<string, string[]> { ["values"] = ["Name at least one field to correct, or approve the item as it is."] });
+        }
+
+        if (values.Count > MaxCorrections || values.Keys.Any(k => k.Length > 64))
+        {
+            // No answer may grow with what was sent: each unknown field would be named in it.
+            throw new AutomationValidationException(new Dictionary<string, string[]> { ["values"] = [$"Name at most {MaxCorrections} fields to correct, each by its name."] });
         }
 
         return DecideAsync(workItemId, Decisions.Approve, note, values, cancellationToken);

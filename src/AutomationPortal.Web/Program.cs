@@ -1,6 +1,7 @@
 using AutomationPortal.Web.Features.ApiKeys;
 using AutomationPortal.Web.Features.Audit;
 using AutomationPortal.Web.Features.Automations;
+using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Demo;
 using AutomationPortal.Web.Features.InvoiceIntake;
 using AutomationPortal.Web.Features.SampleInbox;
@@ -15,6 +16,7 @@ builder.AddUsers();
 builder.AddApiKeys();
 builder.AddAudit();
 builder.AddAutomations();
+builder.AddRunLeases();
 builder.AddSampleInbox();
 builder.AddInvoiceIntake();
 builder.AddDemo();

@@ -16,7 +16,7 @@ namespace AutomationPortal.Benchmarks;
 /// <summary>The automation engine with one kind on a migrated SQLite file in WAL mode, without the web host.</summary>
 internal static class EngineHost
 {
-    public static ServiceProvider Build<TKind>(string folder, out PortalDatabase database)
+    public static ServiceProvider Build<TKind>(string folder, out PortalDatabase database, Action<IServiceCollection>? kindServices = null)
         where TKind : class, IAutomationKind
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -38,7 +38,9 @@ internal static class EngineHost
         services.AddDataProtection();
         services.AddSingleton<SecretSettings>();
         services.AddSingleton(new AutomationPortal.Web.Infrastructure.Files.PortalFolders([database.DataFolder], database.DataFolder));
+        services.AddRunLeases();
         services.AddScoped<AutomationEngine>();
+        kindServices?.Invoke(services);
         var provider = services.BuildServiceProvider();
         using var scope = provider.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();

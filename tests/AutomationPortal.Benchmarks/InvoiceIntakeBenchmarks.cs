@@ -51,7 +51,8 @@ public class InvoiceIntakeBenchmarks
         }
 
         _files = Directory.GetFiles(_source).Order(StringComparer.Ordinal).ToArray();
-        _services = EngineHost.Build<InvoiceIntakeKind>(_folder, out _database);
+        // The kind takes its webhook client by constructor, as in the portal.
+        _services = EngineHost.Build<InvoiceIntakeKind>(_folder, out _database, s => s.AddHttpClient().AddSingleton<WebhookPoster>().AddOptions<WebhookOptions>());
     }
 
     /// <summary>The same files in a fresh inbox, no history, a new automation and run.</summary>

@@ -10,8 +10,8 @@ namespace AutomationPortal.ComponentTests.Automations;
 
 public sealed class NewAutomationDialogTests : PortalDatabaseTest
 {
-    // Registered after the sample kind, as the portal registers them.
-    public NewAutomationDialogTests() => Services.AddSingleton<IAutomationKind, InvoiceIntakeKind>();
+    // Registered after the sample kind, as the portal registers them, with the webhook client the kind is built with.
+    public NewAutomationDialogTests() => Services.AddSingleton<IAutomationKind, InvoiceIntakeKind>().AddHttpClient().AddSingleton<WebhookPoster>();
 
     [Fact]
     public async Task ANewAutomationStartsAsInvoiceIntakeWithTheSampleListedLast()

@@ -67,6 +67,34 @@ public sealed class KindIsolationTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Distinct().Order(StringComparer.Ordinal)));
     }
 
+    /// <summary>
+    /// Kinds and their runs take their services through their constructors (the engine builds runs with
+    /// <see cref="IKindRunFactory"/>), never by asking a service provider for them.
+    /// </summary>
+    [Fact]
+    public void NoKindOrRunLooksUpServices()
+    {
+        var problems = new List<string>();
+        var kindsAndRuns = Portal.GetTypes().Where(t => InAny(t.Namespace, KindModules())
+            && (typeof(IAutomationKind).IsAssignableFrom(t) || typeof(IKindRun).IsAssignableFrom(t)));
+        foreach (var type in kindsAndRuns)
+        {
+            foreach (var method in MethodsOf(type))
+            {
+                foreach (var member in MembersUsedBy(method).OfType<MethodBase>())
+                {
+                    if (member.DeclaringType == typeof(IServiceProvider)
+                        || member.DeclaringType?.FullName is "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions" or "Microsoft.Extensions.DependencyInjection.ActivatorUtilities")
+                    {
+                        problems.Add($"{type.FullName}.{method.Name} calls {member.DeclaringType!.Name}.{member.Name}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Distinct().Order(StringComparer.Ordinal)));
+    }
+
     [Fact]
     public void EachKindIsAModuleOfItsOwn()
     {

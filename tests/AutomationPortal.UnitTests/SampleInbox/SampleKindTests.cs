@@ -2,11 +2,14 @@ using System.Text;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.SampleInbox;
 using AutomationPortal.Web.Features.Automations.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AutomationPortal.UnitTests.SampleInbox;
 
 public sealed class SampleKindTests
 {
+    private static readonly ServiceProvider NoServices = new ServiceCollection().BuildServiceProvider();
+
     private readonly SampleInboxSettings _settings = new() { EscalateAbove = 100 };
 
     [Theory]
@@ -52,5 +55,5 @@ public sealed class SampleKindTests
     }
 
     private IKindRun Start() =>
-        new SampleInboxKind().Start(new KindRunContext(Guid.Empty, Guid.Empty, RunMode.Production, _settings, Path.GetTempPath(), null!, (_, _) => { }));
+        new SampleInboxKind().Start(new KindRunContext(Guid.Empty, Guid.Empty, RunMode.Production, _settings, Path.GetTempPath(), (_, _) => { }), new KindRunFactory(NoServices));
 }

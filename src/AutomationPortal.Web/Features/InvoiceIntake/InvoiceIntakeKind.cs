@@ -16,8 +16,9 @@ namespace AutomationPortal.Web.Features.InvoiceIntake;
 /// Invoice intake: reads e-invoices from a watched folder (and from uploads), verifies them, checks them against
 /// every invoice seen before for duplicates and risks, approves the clean ones and escalates the rest with their
 /// reasons and evidence; approved invoices are posted to accounting by the run's export CSV and, when set, a webhook.
+/// Its runs take turns (<see cref="ConcurrencyGroup"/>), so an invoice sent to two automations at once is still caught.
 /// </summary>
-public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, IAcceptsUploads
+public sealed class InvoiceIntakeKind(WebhookPoster webhooks) : AutomationKind<InvoiceIntakeSettings>, IAcceptsUploads
 {
     public const string KindKey = "invoice-intake";
 
@@ -104,7 +105,13 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
         return errors;
     }
 
-    protected override IKindRun Start(KindRunContext context, InvoiceIntakeSettings settings) => new Run(context, settings);
+    protected override IKindRun Start(KindRunContext context, InvoiceIntakeSettings settings, IKindRunFactory runs) => runs.Create<Run>(context, settings);
+
+    /// <summary>
+    /// Invoice-intake runs take turns, across automations and portal nodes (runs of one automation never overlap anyway),
+    /// so an invoice sent to two automations at once is still caught: each run's history includes what the other stored.
+    /// </summary>
+    public override ConcurrencyGroup ConcurrencyGroup { get; } = new(KindKey, "Waiting for another invoice-intake run to finish, so the duplicate checks see its invoices.");
 
     public override KindPresentation Presentation => InvoicePresentation.Instance;
 
@@ -147,13 +154,12 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
         return new[] { uploads, UploadFolders.Held(uploads) }.Any(folder => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
     }
 
-    protected override void Resumed(InvoiceIntakeSettings settings, IServiceProvider services)
+    protected override void Resumed(InvoiceIntakeSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.WebhookUrl is { Length: > 0 } url)
         {
-            services.GetRequiredService<WebhookPoster>().Reset(url);
+            webhooks.Reset(url);
         }
     }
 
@@ -262,9 +268,6 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
     /// <summary>The ledger keys of a reversal end in this, after the item's key: <c>…:reversal:webhook</c>, <c>…:reversal:export</c>.</summary>
     public const string ReversalSuffix = "reversal";
 
-    /// <summary>One invoice-intake run at a time in this process: from reading its source until it is disposed.</summary>
-    private static readonly SemaphoreSlim Turns = new(1, 1);
-
     /// <summary>
     /// Files read and parsed ahead of the engine at most: a chunk's worth, so parsing goes on while the engine stores
     /// and acknowledges the chunk before.
@@ -287,26 +290,18 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
         public bool HandedIn { get; init; }
     }
 
-    private sealed class Run(KindRunContext context, InvoiceIntakeSettings settings) : IKindRun
+    /// <summary>One run of invoice intake; built by the engine, which holds the kind's turn while it lives.</summary>
+    private sealed class Run(KindRunContext context, InvoiceIntakeSettings settings, WebhookPoster poster) : IKindRun
     {
         private readonly InvoiceIntakeSettings _settings = settings;
         private readonly (InboxFolder Folder, string Uploads, string Outbox) _folders = Places(settings, context.DataFolder);
         private readonly DateTime _started = context.Clock.GetUtcNow().UtcDateTime;
         private string? _exportFile;
         private InvoiceHistory? _history;
-        private bool _hasTurn;
 
         public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            // Invoice-intake runs take turns (runs of one automation never overlap anyway), so an invoice sent to
-            // two automations at once is still caught: each run's history includes what the other stored.
-            if (!await Turns.WaitAsync(TimeSpan.Zero, cancellationToken))
-            {
-                context.Log(LogLevelName.Info, "Waiting for another invoice-intake run to finish, so the duplicate checks see its invoices.");
-                await Turns.WaitAsync(cancellationToken);
-            }
-
-            _hasTurn = true;
+            // The engine holds the kind's turn (ConcurrencyGroup) from before this run started: the history is complete.
             _history = await LoadHistoryAsync(cancellationToken);
             context.Log(LogLevelName.Info, $"{_history.Count} earlier invoice(s) known to the duplicate checks.");
 
@@ -610,21 +605,12 @@ public sealed class InvoiceIntakeKind : AutomationKind<InvoiceIntakeSettings>, I
             }
         }
 
-        private WebhookPoster Poster => context.Services.GetRequiredService<WebhookPoster>();
+        private WebhookPoster Poster { get; } = poster;
 
         public Task<string?> AcknowledgeAsync(SourceItem item, SourceOutcome outcome, string? reason, CancellationToken cancellationToken) =>
             item.SourceState is ReadAhead { File: { } file } ? _folders.Folder.MoveAsync(file.Path, outcome, reason, cancellationToken) : Task.FromResult<string?>(null);
 
-        public ValueTask DisposeAsync()
-        {
-            if (_hasTurn)
-            {
-                _hasTurn = false;
-                Turns.Release();
-            }
-
-            return ValueTask.CompletedTask;
-        }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
         private static SourceItem Item(ReadAhead read) => new(read.File!.Key, read.File.Path, read.File.Content) { SourceState = read, HandedIn = read.HandedIn, Refusal = read.File.Refusal };
 

@@ -71,7 +71,7 @@ public sealed class SampleInboxKind : AutomationKind<SampleInboxSettings>
         return errors;
     }
 
-    protected override IKindRun Start(KindRunContext context, SampleInboxSettings settings) => new Run(context, settings);
+    protected override IKindRun Start(KindRunContext context, SampleInboxSettings settings, IKindRunFactory runs) => runs.Create<Run>(context, settings);
 
     public override KindPresentation Presentation => SamplePresentation.Instance;
 
@@ -87,6 +87,7 @@ public sealed class SampleInboxKind : AutomationKind<SampleInboxSettings>
 
     private static InboxFolder Folder(string inbox) => new(inbox, InboxFolder.Beside(inbox, "archive"), InboxFolder.Beside(inbox, "quarantine"));
 
+    /// <summary>One run of the sample kind: its inbox, its generated items, its outbox.</summary>
     private sealed class Run(KindRunContext context, SampleInboxSettings settings) : IKindRun
     {
         private readonly SampleInboxSettings _settings = settings;

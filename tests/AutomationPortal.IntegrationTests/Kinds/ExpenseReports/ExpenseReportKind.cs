@@ -63,7 +63,8 @@ public sealed class ExpenseReportKind : IAutomationKind, IAcceptsUploads
 
     public long MaxFileBytes(object settings) => ((ExpenseReportSettings)settings).MaxFileBytes;
 
-    public IKindRun Start(KindRunContext context) => new Run(this, context);
+    /// <summary>The run is built by the portal, so its constructor could take any service it needs besides these.</summary>
+    public IKindRun Start(KindRunContext context, IKindRunFactory runs) => runs.Create<Run>(this, context, (ExpenseReportSettings)context.Settings);
 
     private static InboxFolder Folder(object settings, string dataFolder)
     {
@@ -71,10 +72,10 @@ public sealed class ExpenseReportKind : IAutomationKind, IAcceptsUploads
         return new InboxFolder(inbox, InboxFolder.Beside(inbox, "archive"), InboxFolder.Beside(inbox, "quarantine"));
     }
 
-    private sealed class Run(ExpenseReportKind kind, KindRunContext context) : IKindRun
+    private sealed class Run(ExpenseReportKind kind, KindRunContext context, ExpenseReportSettings settings) : IKindRun
     {
-        private readonly ExpenseReportSettings _settings = (ExpenseReportSettings)context.Settings;
-        private readonly InboxFolder _inbox = Folder(context.Settings, context.DataFolder);
+        private readonly ExpenseReportSettings _settings = settings;
+        private readonly InboxFolder _inbox = Folder(settings, context.DataFolder);
 
         public async IAsyncEnumerable<SourceItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {

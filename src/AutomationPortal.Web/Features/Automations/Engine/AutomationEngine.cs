@@ -10,7 +10,9 @@ namespace AutomationPortal.Web.Features.Automations.Engine;
 /// Runs one automation run: reads the kind's source in chunks, skips known keys, prepares, decides and acts on
 /// each item, and stores items, decisions, escalations and effects in one transaction per chunk through batched
 /// inserts. The source is acknowledged only after the chunk is stored, so a crash never loses an item, and a
-/// restart skips what is already stored, so none is processed twice.
+/// restart skips what is already stored, so none is processed twice. A kind's run is built by constructor injection, in
+/// a service scope of its own; runs of kinds in one concurrency group take turns, by a lease in the database
+/// (<see cref="RunLeases"/>) taken before the run is started and ended after it is disposed.
 /// </summary>
 public sealed class AutomationEngine(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -20,6 +22,7 @@ public sealed class AutomationEngine(
     RunStops stops,
     Infrastructure.Files.PortalFolders folders,
     SecretSettings secrets,
+    RunLeases leases,
     TimeProvider time,
     IServiceProvider services,
     ILogger<AutomationEngine> logger)
@@ -37,6 +40,8 @@ public sealed class AutomationEngine(
 
     public async Task<RunStatus> ExecuteAsync(Guid runId, CancellationToken cancellationToken)
     {
+        // The portal's stop; once the run holds a turn, cancellationToken also ends when the turn is lost.
+        var shutdown = cancellationToken;
         AutomationRun run;
         Automation automation;
         RunStops.StopSignal stop;
@@ -89,6 +94,8 @@ public sealed class AutomationEngine(
         var counters = new RunCounters();
         string? error = null;
         var cancelled = false;
+        RunLeases.HeldLease? turn = null;
+        var stoppedWaiting = false;
         var watch = Stopwatch.StartNew();
         ItemStep? step = null;
         using var registered = stop;
@@ -108,8 +115,26 @@ public sealed class AutomationEngine(
 
             var schema = await SchemaAsync(cancellationToken);
             var records = new EngineRecords(database, schema, automation.Id, time);
-            await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, services, log.Add, time) { History = records });
             await using var store = await EngineStore.OpenAsync(database, schema, cancellationToken);
+
+            // The group's turn is taken before the run starts and ends after it is disposed (declared before it, so
+            // disposed after it). Should it be lost (this process stalled past its expiry), the run is cancelled.
+            if (kind.ConcurrencyGroup is { } group)
+            {
+                turn = await leases.WaitTurnAsync(group, runId, log.Info, ct => StopsWaitingAsync(stop, store, automation.Id, ct), cancellationToken);
+                stoppedWaiting = turn is null;
+                if (stoppedWaiting)
+                {
+                    throw new OperationCanceledException("The automation was paused while its run waited for its turn.");
+                }
+            }
+
+            await using var heldTurn = turn;
+            using var running = turn is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, turn.Lost);
+            cancellationToken = running?.Token ?? shutdown;
+            await using var scope = services.CreateAsyncScope();
+            await using var kindRun = kind.Start(new KindRunContext(automation.Id, runId, run.Mode, settings, database.DataFolder, log.Add, time) { History = records },
+                new KindRunFactory(scope.ServiceProvider));
             // The guardrails' window starts with the outcomes since the latest resume and follows every item of the run.
             var window = new OutcomeWindow(automation.Guardrails);
             window.AddRange(await store.OutcomesSinceAsync(automation.Id, lane, automation.GuardrailsSince, MaxRetriesAcrossRuns, window.Capacity, cancellationToken));
@@ -167,10 +192,19 @@ public sealed class AutomationEngine(
             await kindRun.CompleteAsync(completion, cancellationToken);
             await records.CompleteRunsAsync(runId, runs, completion.Effects, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
             cancelled = true;
             log.Warning("Stopped because the portal is shutting down; the next run continues where this one stopped.");
+        }
+        catch (OperationCanceledException) when (turn?.IsLost == true)
+        {
+            cancelled = true;
+            log.Error($"Stopped: {turn.LostReason} Going on could let its checks miss what the other run stores; the next run continues where this one stopped.");
+        }
+        catch (OperationCanceledException) when (stoppedWaiting)
+        {
+            log.Warning($"Stopped before reading anything, while it waited for its turn: the automation was {stop.Reason}. Its input waits for the resume.");
         }
         catch (Exception e)
         {
@@ -194,7 +228,7 @@ public sealed class AutomationEngine(
 
         var status = cancelled ? RunStatus.Cancelled
             : error is not null ? RunStatus.Failed
-            : step?.Stopped == true ? RunStatus.Stopped
+            : step?.Stopped == true || stoppedWaiting ? RunStatus.Stopped
             : StatusOf(counters);
         log.Info($"Finished in {watch.Elapsed.TotalSeconds:0.0} s: {counters.Read} read, {counters.Done} done, {counters.Escalated} escalated, {counters.Failed} failed, {counters.Quarantined} quarantined, {counters.Skipped} seen before.");
 
@@ -228,6 +262,20 @@ public sealed class AutomationEngine(
         return counters.Failed == 0 ? RunStatus.Succeeded
             : counters.Done + counters.Escalated + counters.Quarantined + counters.Skipped > 0 ? RunStatus.PartiallySucceeded
             : RunStatus.Failed;
+    }
+
+    /// <summary>
+    /// Whether a run waiting for its turn must give up: its automation was paused, on this node (the signal) or on
+    /// another (the database).
+    /// </summary>
+    private static async Task<bool> StopsWaitingAsync(RunStops.StopSignal stop, EngineStore store, Guid automationId, CancellationToken cancellationToken)
+    {
+        if (!stop.IsRequested && await store.PausedByAsync(automationId, cancellationToken) is { } pausedBy)
+        {
+            stop.Request(pausedBy);
+        }
+
+        return stop.IsRequested;
     }
 
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];

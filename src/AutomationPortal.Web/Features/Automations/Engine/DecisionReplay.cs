@@ -57,7 +57,7 @@ public sealed class DecisionReplay(IDbContextFactory<PortalDbContext> dbFactory,
             .ToDictionary(g => g.Key, g => g.OrderBy(d => d.At).First());
 
         var run = Guid.CreateVersion7();
-        await using var kindRun = kind.Start(new KindRunContext(automationId, run, RunMode.Test, settings, folders.DataFolder, services, (_, _) => { }));
+        await using var kindRun = kind.Start(new KindRunContext(automationId, run, RunMode.Test, settings, folders.DataFolder, (_, _) => { }), new KindRunFactory(services));
         var replayed = new List<ReplayedDecision>(items.Count);
         foreach (var item in items.OrderBy(i => i.ReceivedAt))
         {

@@ -165,7 +165,7 @@ public sealed class ItemHandling(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var records = new EngineRecords(database, EngineSchema.From(db.Model), automation.Id, time);
-        await using var run = kind.Start(new KindRunContext(automation.Id, Guid.CreateVersion7(), RunMode.Production, settings, folders.DataFolder, services, (_, _) => { }, time) { History = records });
+        await using var run = kind.Start(new KindRunContext(automation.Id, Guid.CreateVersion7(), RunMode.Production, settings, folders.DataFolder, (_, _) => { }, time) { History = records }, new KindRunFactory(services));
         var edited = await run.EditAsync(item.Id, run.Restore(item.Payload ?? ""), corrections, cancellationToken);
         if (edited.Item is null || edited.Errors.Count > 0)
         {

@@ -26,8 +26,17 @@ public interface IAutomationKind
     /// <summary>Checks settings; each problem names its camelCase field.</summary>
     IEnumerable<SettingsError> Validate(object settings, KindValidationContext context);
 
-    /// <summary>Starts a run: the returned object lives for the run and is disposed after it.</summary>
-    IKindRun Start(KindRunContext context);
+    /// <summary>
+    /// Starts a run: the returned object lives for the run and is disposed after it. Build it with
+    /// <paramref name="runs"/>, so its constructor takes the services it needs (a webhook client, the clock) directly.
+    /// </summary>
+    IKindRun Start(KindRunContext context, IKindRunFactory runs);
+
+    /// <summary>
+    /// Runs of kinds that name the same group take turns, across automations and portal nodes (runs of one automation
+    /// never overlap anyway). Null, the default: a run waits for no other automation's run.
+    /// </summary>
+    ConcurrencyGroup? ConcurrencyGroup => null;
 
     /// <summary>The folders the settings name, resolved; the portal creates them when the automation is saved.</summary>
     IReadOnlyList<KindFolder> Folders(object settings, string dataFolder) => [];
@@ -40,11 +49,19 @@ public interface IAutomationKind
 
     /// <summary>
     /// A person resumed an automation of this kind: the resume is the acknowledgement, so what the kind keeps of earlier
-    /// faults (such as an open circuit breaker) is forgotten and the next action is tried at once.
+    /// faults (such as an open circuit breaker) is forgotten and the next action is tried at once. A kind is a singleton
+    /// built by dependency injection: the services it needs here come through its constructor.
     /// </summary>
-    void Resumed(object settings, IServiceProvider services)
+    void Resumed(object settings)
     {
     }
+
+    /// <summary>
+    /// The resume as the portal's resume use case still calls it; <paramref name="services"/> is not for kinds (they take
+    /// theirs through the constructor), and a kind does not implement this overload.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    void Resumed(object settings, IServiceProvider services) => Resumed(settings);
 
     /// <summary>What people see of the kind's items: labels, reasons, statuses, the item view. Neutral by default.</summary>
     KindPresentation Presentation => KindPresentation.Neutral;
@@ -224,13 +241,16 @@ public sealed record SettingsError(string Field, string Message);
 
 public sealed record KindValidationContext(IReadOnlyList<string> AllowedRoots, string DataFolder);
 
+/// <summary>
+/// What a run is told about itself: whose run it is, in which mode, with which settings, where the data folder is, where
+/// its log goes. Services are no part of it: a run takes them through its constructor (<see cref="IKindRunFactory"/>).
+/// </summary>
 public sealed record KindRunContext(
     Guid AutomationId,
     Guid RunId,
     RunMode Mode,
     object Settings,
     string DataFolder,
-    IServiceProvider Services,
     Action<LogLevelName, string> Log,
     TimeProvider? Time = null)
 {
@@ -240,6 +260,33 @@ public sealed record KindRunContext(
     /// <summary>Earlier items of the kind, from the engine's records.</summary>
     public IItemHistory History { get; init; } = NoRecords.Instance;
 }
+
+/// <summary>
+/// Builds a kind's runs by constructor injection: the run's constructor is given <c>arguments</c> (the run's
+/// <see cref="KindRunContext"/>, its typed settings, whatever else the kind passes; each must be taken by a parameter)
+/// and every other parameter from the portal's services, in a scope that lives as long as the run.
+/// </summary>
+public interface IKindRunFactory
+{
+    TRun Create<TRun>(params object[] arguments)
+        where TRun : class, IKindRun;
+}
+
+/// <summary>The portal's <see cref="IKindRunFactory"/>: <see cref="ActivatorUtilities"/> over the given services.</summary>
+public sealed class KindRunFactory(IServiceProvider services) : IKindRunFactory
+{
+    public TRun Create<TRun>(params object[] arguments)
+        where TRun : class, IKindRun => ActivatorUtilities.CreateInstance<TRun>(services, arguments);
+}
+
+/// <summary>
+/// A group of runs that take turns: one run at a time holds the group's lease in the database, from before it reads its
+/// source until it is disposed, so checks that compare an item with earlier ones (duplicates across automations) see
+/// everything the run before stored. Runs of other groups, and of kinds without one, never wait for it.
+/// </summary>
+/// <param name="Name">The group's stable name, kebab-case, up to 64 characters (for example the kind's key).</param>
+/// <param name="WaitingMessage">Said once in the run log of a run that has to wait its turn, in the kind's words.</param>
+public sealed record ConcurrencyGroup(string Name, string WaitingMessage);
 
 /// <summary>For a run started outside the engine (a unit test): no history, and no ledger to ask.</summary>
 internal sealed class NoRecords : IItemHistory

@@ -551,6 +551,31 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.ToTable("Escalations", (string)null);
                 });
 
+            modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.RunLease", b =>
+                {
+                    b.Property<string>("Group")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HolderNode")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HolderRunId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Group");
+
+                    b.ToTable("RunLeases", (string)null);
+                });
+
             modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.RunLogLine", b =>
                 {
                     b.Property<Guid>("Id")

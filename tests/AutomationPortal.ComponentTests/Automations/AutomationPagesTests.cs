@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Pages;
+using AutomationPortal.Web.Infrastructure.Domain;
 using AutomationPortal.Web.Infrastructure.Security;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;

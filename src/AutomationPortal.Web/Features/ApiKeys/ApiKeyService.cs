@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Domain;
 using AutomationPortal.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,8 @@ public sealed record ApiKeySummary(Guid Id, string Name, Role Role, string Prefi
 /// <summary>The answer to creating a key: the only time the key itself is shown.</summary>
 public sealed record CreatedApiKey(Guid Id, string Name, Role Role, string Key);
 
-public sealed class ApiKeyException(string message) : Exception(message);
+/// <summary>A key request the portal refused; the API answers it under the field "name".</summary>
+public sealed class ApiKeyException(string message) : PortalValidationException("name", message);
 
 public sealed class ApiKeyService(PortalDbContext db, CurrentActor actor, TimeProvider time)
 {

@@ -30,15 +30,8 @@ public static class ApiKeysModule
                     return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = [$"Role is required: one of {string.Join(", ", Roles.All)}."] });
                 }
 
-                try
-                {
-                    var created = await service.CreateAsync(request.Name, request.Role.Value, ct);
-                    return TypedResults.Created($"/api/admin/api-keys/{created.Id}", created);
-                }
-                catch (ApiKeyException e)
-                {
-                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [e.Message] });
-                }
+                var created = await service.CreateAsync(request.Name, request.Role.Value, ct);
+                return TypedResults.Created($"/api/admin/api-keys/{created.Id}", created);
             })
             .WithSummary("Creates an API key. The answer holds the key; it is shown this once and stored only as a hash.");
 

@@ -41,16 +41,13 @@ public static class AutomationStateWords
     public static string Of(AutomationState state) => state == AutomationState.AutoPaused ? "auto-paused" : state.ToString().ToLowerInvariant();
 }
 
-/// <summary>Refused input, by field (camelCase, settings fields as settings.x); the API answers 400 with them.</summary>
-public sealed class AutomationValidationException(IReadOnlyDictionary<string, string[]> errors)
-    : Exception(string.Join(" ", errors.SelectMany(e => e.Value)))
+/// <summary>Refused input to an automation, by field (camelCase, settings fields as settings.x).</summary>
+public sealed class AutomationValidationException(IReadOnlyDictionary<string, string[]> errors) : PortalValidationException(errors)
 {
-    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
-
     public static AutomationValidationException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
 }
 
-public sealed class AutomationNotFoundException(Guid id) : Exception($"No automation has the id {id}: check the link or the id you used.");
+public sealed class AutomationNotFoundException(Guid id) : NotFoundException($"No automation has the id {id}: check the link or the id you used.");
 
 public sealed record AutomationSummary(
     Guid Id,

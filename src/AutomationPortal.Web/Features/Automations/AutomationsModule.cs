@@ -3,6 +3,7 @@ using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Uploads;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
+using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Domain;
 using AutomationPortal.Web.Infrastructure.Files;
@@ -78,8 +79,9 @@ public static class AutomationsModule
 
     public static RouteGroupBuilder MapAutomationEndpoints(this RouteGroupBuilder api)
     {
-        var read = api.MapGroup("").RequireAuthorization(Policies.Agent).AddEndpointFilter(TranslateErrors).WithTags("Automations");
-        var admin = api.MapGroup("").RequireAuthorization(Policies.Admin).AddEndpointFilter(TranslateErrors).WithTags("Automations");
+        var changedMeanwhile = new ChangedMeanwhileProblem("The automation was changed by someone else meanwhile. Reload it and try again.");
+        var read = api.MapGroup("").RequireAuthorization(Policies.Agent).WithMetadata(changedMeanwhile).WithTags("Automations");
+        var admin = api.MapGroup("").RequireAuthorization(Policies.Admin).WithMetadata(changedMeanwhile).WithTags("Automations");
 
         read.MapGet("/automation-kinds", (AutomationKindCatalog catalog) => TypedResults.Ok(catalog.All.Select(k => new
         {
@@ -198,38 +200,6 @@ public static class AutomationsModule
 
     /// <summary>The largest intake request: several files, each within its automation's maxFileBytes.</summary>
     public const long IntakeRequestLimit = 512L * 1024 * 1024;
-
-    private static async ValueTask<object?> TranslateErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context);
-        }
-        catch (AutomationValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors.ToDictionary(p => p.Key, p => p.Value));
-        }
-        catch (AutomationNotFoundException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (ForbiddenException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
-        catch (ConflictException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
-        }
-        catch (NotFoundException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return TypedResults.Problem("The automation was changed by someone else meanwhile. Reload it and try again.", statusCode: StatusCodes.Status409Conflict);
-        }
-    }
 
     private sealed class ReconcileSchedulesTask(PortalDbContext db, AutomationScheduler scheduler, TimeProvider time, ILogger<ReconcileSchedulesTask> logger) : IStartupTask
     {

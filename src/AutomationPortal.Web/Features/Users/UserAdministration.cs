@@ -1,4 +1,5 @@
 using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Domain;
 using AutomationPortal.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -29,11 +30,11 @@ public sealed record NewUser(string Email, string DisplayName, Role Role, string
 
 public sealed record CreatedUser(UserSummary User, string? GeneratedPassword);
 
-/// <summary>A user action the portal refused, with a message that says what to do.</summary>
-public class UserAdministrationException(string message) : Exception(message);
+/// <summary>A user action the portal refused, with a message that says what to do; the API names it under "user".</summary>
+public sealed class UserAdministrationException(string message) : PortalValidationException("user", message);
 
 /// <summary>The account changed since the caller read it (another Admin, or the person themselves); the API answers 409.</summary>
-public sealed class UserChangedMeanwhileException(string message) : UserAdministrationException(message);
+public sealed class UserChangedMeanwhileException(string message) : ConflictException(message, "Changed by someone else meanwhile.");
 
 /// <summary>
 /// What Admins do with accounts: create, change role, lock, unlock, deactivate, reactivate.

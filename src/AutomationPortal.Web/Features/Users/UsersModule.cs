@@ -52,15 +52,8 @@ public static class UsersModule
                 return Invalid("role", $"Role is required: one of {string.Join(", ", Roles.All)}.");
             }
 
-            try
-            {
-                var created = await admin.CreateAsync(new NewUser(request.Email ?? "", request.DisplayName ?? "", request.Role.Value, request.Password), ct);
-                return TypedResults.Created($"/api/admin/users/{created.User.Id}", created);
-            }
-            catch (UserAdministrationException e)
-            {
-                return Invalid("user", e.Message);
-            }
+            var created = await admin.CreateAsync(new NewUser(request.Email ?? "", request.DisplayName ?? "", request.Role.Value, request.Password), ct);
+            return TypedResults.Created($"/api/admin/users/{created.User.Id}", created);
         }).WithSummary("Creates a user. Without a password one is generated and returned once.");
 
         users.MapPost("/{id:guid}/role", (Guid id, UserChangeRequest request, UserAdministration admin, ClaimsPrincipal caller) =>
@@ -87,21 +80,8 @@ public static class UsersModule
         return actor.Kind == ActorKind.User ? actor.Id : null;
     }
 
-    private static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> Run(Func<Task<UserSummary>> action)
-    {
-        try
-        {
-            return TypedResults.Ok(await action());
-        }
-        catch (UserChangedMeanwhileException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else meanwhile.");
-        }
-        catch (UserAdministrationException e)
-        {
-            return Invalid("user", e.Message);
-        }
-    }
+    private static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> Run(Func<Task<UserSummary>> action) =>
+        TypedResults.Ok(await action());
 
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AutomationPortal.Web.Infrastructure.Domain;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace AutomationPortal.Web.Infrastructure.Security;
@@ -50,9 +51,6 @@ public sealed record Actor(ActorKind Kind, Guid? Id, string Name)
         return new Actor(kind, id, kind == ActorKind.ApiKey ? $"api-key:{name}" : name) { Roles = roles };
     }
 }
-
-/// <summary>The caller's role does not allow the action; the API answers 403, the UI shows the message.</summary>
-public sealed class ForbiddenException(string message) : Exception(message);
 
 public static class PortalClaims
 {

@@ -5,6 +5,7 @@ using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Domain;
 using AutomationPortal.Web.Infrastructure.Files;
 using AutomationPortal.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;

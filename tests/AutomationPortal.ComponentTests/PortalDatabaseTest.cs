@@ -44,7 +44,7 @@ public abstract class PortalDatabaseTest : PortalComponentTest
         Services.AddSingleton<AutomationPortal.Web.Features.Automations.Kinds.SecretSettings>();
         Services.AddSingleton(new AutomationPortal.Web.Infrastructure.Files.PortalFolders([Database.DataFolder], Database.DataFolder));
         Services.AddSingleton(Options.Create(new FilesOptions()));
-        Services.AddScoped<AutomationService>();
+        Services.AddAutomationUseCases();
         Services.AddScoped<AutomationQueries>();
         Services.AddScoped<UnitOfWorkFactory>();
         using var db = NewContext();

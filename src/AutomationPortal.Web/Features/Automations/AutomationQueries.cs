@@ -99,7 +99,7 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders,
 
         var name = await db.Set<Automation>().Where(a => a.Id == run.AutomationId).Select(a => a.Name).FirstAsync(cancellationToken);
         var log = await db.Set<RunLogLine>().AsNoTracking().Where(l => l.RunId == runId).OrderBy(l => l.At).ThenBy(l => l.Id).ToListAsync(cancellationToken);
-        return new RunDetail(AutomationService.Summarise(run), run.AutomationId, name, run.SettingsVersion, run.ScheduledFor, run.RequestedBy, run.Error, run.LatenessMs, log);
+        return new RunDetail(ListAutomations.Summarise(run), run.AutomationId, name, run.SettingsVersion, run.ScheduledFor, run.RequestedBy, run.Error, run.LatenessMs, log);
     }
 
     /// <summary>The automation and time of each run, for pages that refer to runs by id (runs not found are left out).</summary>
@@ -132,7 +132,7 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders,
 
         var total = await query.CountAsync(cancellationToken);
         var rows = await query.OrderByDescending(r => r.QueuedAt).ThenByDescending(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return new Paged<RunSummary>(rows.Select(AutomationService.Summarise).ToList(), total, page, pageSize);
+        return new Paged<RunSummary>(rows.Select(ListAutomations.Summarise).ToList(), total, page, pageSize);
     }
 
     public async Task<Paged<WorkItemView>> WorkItemsAsync(Guid? automationId, WorkItemStatus? status, string? reason, Guid? runId, string? search, int page, int pageSize, CancellationToken cancellationToken = default)

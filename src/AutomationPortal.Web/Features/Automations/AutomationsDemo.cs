@@ -1,4 +1,3 @@
-using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure.Data;
@@ -20,7 +19,7 @@ public interface IKindDemo
 }
 
 /// <summary>What a kind's demo may do: create its automation once, give it history, fill its folders, run it now.</summary>
-public sealed class AutomationDemo(PortalDbContext db, AutomationService automations, PortalDatabase database, AutomationScheduler scheduler, TimeProvider time)
+public sealed class AutomationDemo(PortalDbContext db, CreateAutomation create, PortalDatabase database, AutomationScheduler scheduler, TimeProvider time)
 {
     public string DataFolder => database.DataFolder;
 
@@ -35,7 +34,7 @@ public sealed class AutomationDemo(PortalDbContext db, AutomationService automat
             return null;
         }
 
-        return (await automations.CreateAsync(request, demo: true, cancellationToken)).Id;
+        return (await create.CreateAsync(request, demo: true, cancellationToken)).Id;
     }
 
     /// <summary>Past runs of the demo's story (mode Demo); they count as the demo's history.</summary>

@@ -5,7 +5,6 @@ using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
 using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Infrastructure.Data;
-using AutomationPortal.Web.Infrastructure.Domain;
 using AutomationPortal.Web.Infrastructure.Files;
 using AutomationPortal.Web.Infrastructure.Hosting;
 using AutomationPortal.Web.Infrastructure.Security;
@@ -36,7 +35,7 @@ public static class AutomationsModule
         services.AddScoped<AutomationEngine>();
         services.AddScoped<DecisionReplay>();
         services.AddScoped<Handling.ItemHandling>();
-        services.AddScoped<AutomationService>();
+        services.AddAutomationUseCases();
         services.AddScoped<AutomationQueries>();
         services.AddScoped<AutomationUploads>();
         services.AddScoped<IStartupTask, ReconcileSchedulesTask>();
@@ -67,6 +66,28 @@ public static class AutomationsModule
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler");
         return builder;
+    }
+
+    /// <summary>What people do with automations, one use case per class, and the pages' façade over them.</summary>
+    public static IServiceCollection AddAutomationUseCases(this IServiceCollection services)
+    {
+        services.AddScoped<AutomationFolders>();
+        services.AddScoped<AutomationRequestRules>();
+        services.AddScoped<AutomationChanges>();
+        services.AddScoped<EmergencyStops>();
+        services.AddScoped<HeldInput>();
+        services.AddScoped<ListAutomations>();
+        services.AddScoped<GetAutomation>();
+        services.AddScoped<CreateAutomation>();
+        services.AddScoped<UpdateAutomation>();
+        services.AddScoped<PauseAutomation>();
+        services.AddScoped<ResumeAutomation>();
+        services.AddScoped<PauseAllAutomations>();
+        services.AddScoped<ResumeAllAutomations>();
+        services.AddScoped<RunAutomationNow>();
+        services.AddScoped<AcknowledgeAlert>();
+        services.AddScoped<AutomationService>();
+        return services;
     }
 
     /// <summary>Adds a kind of automation to the catalogue: the one line a kind module needs besides its own services.</summary>

@@ -204,10 +204,10 @@ public static class PortalSetup
         }).AllowAnonymous();
 
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Portal");
-        api.MapUserEndpoints();
-        api.MapApiKeyEndpoints();
-        api.MapAuditEndpoints();
-        api.MapAutomationEndpoints();
+        api.MapUsersApi();
+        api.MapApiKeysApi();
+        api.MapAuditApi();
+        api.MapAutomationsApi();
         app.MapFallback("/api/{**rest}", () => TypedResults.NotFound());
 
         SignInNotes.PrintWhenStarted(app);

@@ -1,5 +1,4 @@
 using AutomationPortal.Web.Infrastructure.Data;
-using AutomationPortal.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutomationPortal.Web.Features.Audit;
@@ -60,15 +59,5 @@ public static class AuditModule
     {
         builder.Services.AddScoped<AuditLog>();
         return builder;
-    }
-
-    public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
-    {
-        api.MapGet("/admin/audit", async (AuditLog log, string? actor, string? entityType, AuditAction? action, DateTime? from, DateTime? to, string? text, int? skip, int? take, CancellationToken ct) =>
-                TypedResults.Ok(await log.QueryAsync(new AuditFilter(actor, entityType, action, from?.ToUniversalTime(), to?.ToUniversalTime(), text), skip ?? 0, take ?? 50, ct)))
-            .RequireAuthorization(Policies.Admin)
-            .WithTags("Audit")
-            .WithSummary("The audit log, newest first, filtered and paged.");
-        return api;
     }
 }

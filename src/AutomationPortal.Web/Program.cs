@@ -1,7 +1,6 @@
 using AutomationPortal.Web.Features.ApiKeys;
 using AutomationPortal.Web.Features.Audit;
 using AutomationPortal.Web.Features.Automations;
-using AutomationPortal.Web.Features.Automations.Engine;
 using AutomationPortal.Web.Features.Demo;
 using AutomationPortal.Web.Features.InvoiceIntake;
 using AutomationPortal.Web.Features.SampleInbox;
@@ -16,7 +15,6 @@ builder.AddUsers();
 builder.AddApiKeys();
 builder.AddAudit();
 builder.AddAutomations();
-builder.AddRunLeases();
 builder.AddSampleInbox();
 builder.AddInvoiceIntake();
 builder.AddDemo();

@@ -30,6 +30,7 @@ public static class AutomationsModule
             sp.GetRequiredService<IOptions<FilesOptions>>().Value.AllowedRootsOrDefault(sp.GetRequiredService<PortalDatabase>().DataFolder),
             sp.GetRequiredService<PortalDatabase>().DataFolder));
         services.AddScoped<AutomationEngine>();
+        services.AddRunLeases();
         services.AddScoped<DecisionReplay>();
         services.AddScoped<Handling.ItemHandling>();
         services.AddAutomationUseCases();

@@ -12,7 +12,6 @@ public sealed class HeldInput(
     AutomationKindCatalog kinds,
     AutomationScheduler scheduler,
     PortalDatabase database,
-    IServiceProvider services,
     TimeProvider time,
     ILogger<HeldInput> logger)
 {
@@ -27,7 +26,7 @@ public sealed class HeldInput(
         {
             try
             {
-                kind.Resumed(KindSettings.Read(kind, automation.Settings), services);
+                kind.Resumed(KindSettings.Read(kind, automation.Settings));
             }
             catch (System.Text.Json.JsonException e)
             {

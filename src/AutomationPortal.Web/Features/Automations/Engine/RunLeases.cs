@@ -251,14 +251,7 @@ public sealed class RunLeases(PortalDatabase database, TimeProvider time, IOptio
 /// <summary>Registers the engine's concurrency-group leases and their options (<c>Portal:RunLeases</c>).</summary>
 public static class RunLeasesModule
 {
-    public static WebApplicationBuilder AddRunLeases(this WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddRunLeases();
-        return builder;
-    }
-
-    /// <summary>The same for a host without the web app (tools, benchmarks).</summary>
+    /// <summary>The run leases and their options; part of <c>AddAutomations</c>, and on their own for a host without the web app (benchmarks).</summary>
     public static IServiceCollection AddRunLeases(this IServiceCollection services)
     {
         services.AddOptions<RunLeaseOptions>().BindConfiguration(RunLeaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -56,13 +56,6 @@ public interface IAutomationKind
     {
     }
 
-    /// <summary>
-    /// The resume as the portal's resume use case still calls it; <paramref name="services"/> is not for kinds (they take
-    /// theirs through the constructor), and a kind does not implement this overload.
-    /// </summary>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    void Resumed(object settings, IServiceProvider services) => Resumed(settings);
-
     /// <summary>What people see of the kind's items: labels, reasons, statuses, the item view. Neutral by default.</summary>
     KindPresentation Presentation => KindPresentation.Neutral;
 

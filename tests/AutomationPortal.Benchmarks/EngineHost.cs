@@ -25,6 +25,7 @@ internal static class EngineHost
         }).Build();
         database = PortalDatabase.Resolve(configuration, folder);
         var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(database);
         services.AddPortalDbContext(database);

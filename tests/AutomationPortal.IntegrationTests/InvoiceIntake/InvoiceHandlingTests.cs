@@ -20,6 +20,7 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
 {
     private static readonly Actor Agent = new(ActorKind.User, Guid.NewGuid(), "agent.one") { Roles = [Role.Agent] };
     private static readonly Actor OtherAgent = new(ActorKind.User, Guid.NewGuid(), "agent.two") { Roles = [Role.Agent] };
+    private static readonly Actor Manager = new(ActorKind.User, Guid.NewGuid(), "manager.one") { Roles = [Role.Manager] };
 
     [Fact]
     public async Task AnApprovalIsActedOnOnceARejectionNeverACorrectionAfterItsCheckAndAnUndoByAReversal()
@@ -80,6 +81,10 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
             new Dictionary<string, string?> { ["issueDate"] = "31.02.2026", ["invoiceNumber"] = "handle-1", ["payableAmount"] = "1" }, new HandlingNote()));
         Assert.Contains("values.issueDate", wrong.Errors.Keys);
         Assert.Contains("values.payableAmount", wrong.Errors.Keys);
+        var misleading = await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).EditAndApproveAsync(items["HANDLE-2"],
+            new Dictionary<string, string?> { ["supplierName"] = "Acme\u202Egnp.exe", ["invoiceNumber"] = "A\u200B1" }, new HandlingNote()));
+        Assert.Contains("values.supplierName", misleading.Errors.Keys);
+        Assert.Contains("values.invoiceNumber", misleading.Errors.Keys);
         var repeated = await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).EditAndApproveAsync(items["HANDLE-2"],
             new Dictionary<string, string?> { ["invoiceNumber"] = "handle-1" }, new HandlingNote()));
         Assert.Contains("already known", Assert.Single(repeated.Errors["values.invoiceNumber"]), StringComparison.Ordinal);
@@ -95,8 +100,10 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         Assert.Equal(2, receiver.Received);
 
         // Undoing the first: a reversal post under its own key and a reversal line, once each, however often it is asked.
-        var undo = await Handling(Agent).CompensateAsync(items["HANDLE-0"], new HandlingNote("Paid twice by mistake.", 5));
-        await Assert.ThrowsAsync<ConflictException>(() => Handling(OtherAgent).CompensateAsync(items["HANDLE-0"], new HandlingNote()));
+        // Undoing sends reversals to accounting: a Manager's call, not an Agent's.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Handling(Agent).CompensateAsync(items["HANDLE-0"], new HandlingNote()));
+        var undo = await Handling(Manager).CompensateAsync(items["HANDLE-0"], new HandlingNote("Paid twice by mistake.", 5));
+        await Assert.ThrowsAsync<ConflictException>(() => Handling(Manager).CompensateAsync(items["HANDLE-0"], new HandlingNote()));
         await api.WaitForRunAsync(undo.RunId!.Value);
         Assert.Equal(WorkItemStatus.Compensated, await StatusAsync(items["HANDLE-0"]));
         Assert.Equal(3, receiver.Received);
@@ -116,7 +123,7 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         await api.WaitForRunAsync(await api.RunNowAsync(id));
         Assert.Equal(3, receiver.Received);
         Assert.Equal(0, receiver.Repeats);
-        await Assert.ThrowsAsync<ConflictException>(() => Handling(Agent).CompensateAsync(items["HANDLE-1"], new HandlingNote()));
+        await Assert.ThrowsAsync<ConflictException>(() => Handling(Manager).CompensateAsync(items["HANDLE-1"], new HandlingNote()));
     }
 
     [Fact]

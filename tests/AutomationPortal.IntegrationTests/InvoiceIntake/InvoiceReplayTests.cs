@@ -40,6 +40,17 @@ public sealed class InvoiceReplayTests(InvoicePortalFixture portal) : IClassFixt
         Assert.DoesNotContain(other, d => d.NowReasons.Contains("new-supplier"));
         Assert.Equal(same.Count(d => d.DecidedReasons.Contains("duplicate")), other.Count(d => d.NowReasons.Contains("duplicate")));
 
+        // An item a person corrected is acted on as corrected: it is not the input the automation decided, so it is left out.
+        var escalated = same.First(d => d.DecidedReasons.SequenceEqual(["new-supplier"]));
+        var scope2 = portal.Services.CreateScope();
+        scope2.ServiceProvider.GetRequiredService<Web.Infrastructure.Security.CurrentActor>().Use(new Web.Infrastructure.Security.Actor(Web.Infrastructure.Security.ActorKind.User, Guid.NewGuid(), "agent") { Roles = [Web.Infrastructure.Security.Role.Agent] });
+        await scope2.ServiceProvider.GetRequiredService<Web.Features.Automations.Handling.ItemHandling>()
+            .EditAndApproveAsync(escalated.WorkItemId, new Dictionary<string, string?> { ["dueDate"] = "2026-12-31" }, new Web.Features.Automations.Handling.HandlingNote());
+        var afterCorrection = await replay.DecideAgainAsync(id, null, 100, CancellationToken.None);
+        Assert.Equal(same.Count - 1, afterCorrection.Count);
+        Assert.DoesNotContain(afterCorrection, d => d.WorkItemId == escalated.WorkItemId);
+        scope2.Dispose();
+
         var refused = await Assert.ThrowsAsync<AutomationValidationException>(() =>
             replay.DecideAgainAsync(id, """{"inboxPath":"replay/inbox","outboxPath":"replay/outbox","unusualHistory":100000}""", 100, CancellationToken.None));
         Assert.Contains("settings.unusualHistory", refused.Errors.Keys);

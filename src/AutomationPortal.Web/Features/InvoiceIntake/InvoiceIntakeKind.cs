@@ -493,18 +493,19 @@ public sealed class InvoiceIntakeKind(WebhookPoster webhooks) : AutomationKind<I
             foreach (var (name, raw) in values)
             {
                 var field = Editable.FirstOrDefault(f => f.Name == name);
-                var value = raw?.Trim();
                 if (field is null)
                 {
                     errors.Add(new SettingsError(name, $"This field cannot be corrected. Fields that can: {string.Join(", ", Editable.Select(f => f.Name))}."));
                     continue;
                 }
 
-                if (value is { Length: > 0 } && (value.Length > field.MaxLength || FileNames.HasControlCharacter(value)))
+                if (raw is { } given && (given.Length > field.MaxLength || FileNames.HasMisleadingCharacter(given)))
                 {
-                    errors.Add(new SettingsError(name, $"Give at most {field.MaxLength} characters, without line breaks or control characters."));
+                    errors.Add(new SettingsError(name, $"Give at most {field.MaxLength} characters, without line breaks, control or direction-changing characters."));
                     continue;
                 }
+
+                var value = raw?.Trim();
 
                 DateOnly? date = null;
                 if (field.Type == EditableFieldType.Date && value is { Length: > 0 })
@@ -555,8 +556,11 @@ public sealed class InvoiceIntakeKind(WebhookPoster webhooks) : AutomationKind<I
                 return EditedItem.Refused([.. errors]);
             }
 
+            // A number or supplier the correction changed must not repeat another invoice; one it left alone stays as
+            // the checks found it.
             var supplierKey = invoice.Supplier.Identity;
-            if (InvoiceHistory.NormaliseNumber(invoice.Number) is { } number && supplierKey is not null)
+            var renumbered = InvoiceHistory.NormaliseNumber(invoice.Number) != InvoiceHistory.NormaliseNumber(document.Invoice.Number) || supplierKey != document.SupplierKey;
+            if (renumbered && InvoiceHistory.NormaliseNumber(invoice.Number) is { } number && supplierKey is not null)
             {
                 var candidates = (await context.History.MatchingAsync(KindKey, null, supplierKey, invoice.Number, includeShadow: false, cancellationToken))
                     .Concat(number == invoice.Number ? [] : await context.History.MatchingAsync(KindKey, null, supplierKey, number, includeShadow: false, cancellationToken));
@@ -574,7 +578,7 @@ public sealed class InvoiceIntakeKind(WebhookPoster webhooks) : AutomationKind<I
                 SupplierKey = supplierKey,
                 ContentKey = InvoiceHistory.ContentKey(invoice),
                 Findings = InvoiceVerifier.Verify(invoice),
-                Checks = [.. document.Checks.Where(c => c.Code != "duplicate")],
+                Checks = renumbered ? [.. document.Checks.Where(c => c.Code != "duplicate")] : document.Checks,
             };
             return new EditedItem(Prepared(corrected, JsonSerializer.Serialize(corrected, InvoiceIntakeJson.Default.InvoiceDocument)), []);
         }

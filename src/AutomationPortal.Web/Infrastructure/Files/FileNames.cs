@@ -38,6 +38,26 @@ public static class FileNames
     /// <summary>Whether a name holds a control character (NUL, a line break…), which no person's file name has.</summary>
     public static bool HasControlCharacter(string? fileName) => (fileName ?? "").Any(char.IsControl);
 
+    /// <summary>
+    /// Whether text holds a character that misleads where it is shown: a control, a format character (bidi overrides,
+    /// zero-width), a line or paragraph separator, or half of a surrogate pair.
+    /// </summary>
+    public static bool HasMisleadingCharacter(string? text)
+    {
+        var span = (text ?? "").AsSpan();
+        while (!span.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(span, out var rune, out var used) != System.Buffers.OperationStatus.Done || Misleads(rune))
+            {
+                return true;
+            }
+
+            span = span[used..];
+        }
+
+        return false;
+    }
+
     /// <summary>A name as it may be quoted in a message: control characters written as \uXXXX.</summary>
     public static string Quoted(string? fileName) =>
         string.Concat((fileName ?? "").Select(c => Misleads(char.GetUnicodeCategory(c)) ? $"\\u{(int)c:x4}" : c.ToString()));

@@ -48,6 +48,10 @@ public sealed class DecisionReplay(IDbContextFactory<PortalDbContext> dbFactory,
             .ToListAsync(cancellationToken);
         var ids = items.Select(i => i.Id).ToList();
 
+        // An item a person corrected keeps the corrected payload: it is not the input the automation decided.
+        var corrected = (await db.Set<DecisionRecord>().AsNoTracking()
+            .Where(d => ids.Contains(d.WorkItemId) && d.Decision == Decisions.CorrectAndApprove).Select(d => d.WorkItemId).ToListAsync(cancellationToken)).ToHashSet();
+
         // The automation's own first decision of each item: what a person decided later is not what is replayed.
         var first = (await db.Set<DecisionRecord>().AsNoTracking()
                 .Where(d => ids.Contains(d.WorkItemId) && d.DecidedBy != DecidedBy.Person)
@@ -61,7 +65,7 @@ public sealed class DecisionReplay(IDbContextFactory<PortalDbContext> dbFactory,
         var replayed = new List<ReplayedDecision>(items.Count);
         foreach (var item in items.OrderBy(i => i.ReceivedAt))
         {
-            if (!first.TryGetValue(item.Id, out var decided))
+            if (corrected.Contains(item.Id) || !first.TryGetValue(item.Id, out var decided))
             {
                 continue;
             }

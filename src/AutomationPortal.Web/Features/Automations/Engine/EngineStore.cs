@@ -349,8 +349,12 @@ internal sealed class EngineStore : IAsyncDisposable
             command.Transaction = transaction;
             command.CommandText = """
                 UPDATE "WorkItems" SET "Status" = $status, "Error" = $error, "ActionAttempts" = "ActionAttempts" + $attempts,
-                    "LastRunId" = $run, "CompletedAt" = $completed, "LastOutcomeAt" = $now WHERE "Id" = $id
+                    "LastRunId" = $run, "CompletedAt" = $completed, "LastOutcomeAt" = $now
+                WHERE "Id" = $id AND "Status" IN ($from1, $from2)
                 """;
+            // Only from the state the outcome belongs to: a run that stalled meanwhile cannot write over a person's later undo.
+            command.Parameters.AddWithValue("$from1", (compensation ? WorkItemStatus.AwaitingCompensation : WorkItemStatus.AwaitingAction).ToString());
+            command.Parameters.AddWithValue("$from2", (compensation ? WorkItemStatus.AwaitingCompensation : WorkItemStatus.ActionFailed).ToString());
             var status = compensation
                 ? outcome.Error is null ? WorkItemStatus.Compensated : WorkItemStatus.AwaitingCompensation
                 : outcome.Error is null ? WorkItemStatus.Done : WorkItemStatus.ActionFailed;

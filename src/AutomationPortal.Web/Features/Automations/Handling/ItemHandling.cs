@@ -47,6 +47,7 @@ public sealed class ItemHandling(
     /// <summary>What a person may do with the item now, and what each action will do, in its kind's words.</summary>
     public async Task<HumanActions> ActionsAsync(Guid workItemId, CancellationToken cancellationToken = default)
     {
+        await RequireHandlerAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (_, automation, kind) = await LoadAsync(db, workItemId, cancellationToken);
         return kind.HumanActions(KindSettings.Read(kind, automation.Settings));
@@ -85,6 +86,12 @@ public sealed class ItemHandling(
     public async Task<HandledItem> CompensateAsync(Guid workItemId, HandlingNote note, CancellationToken cancellationToken = default)
     {
         var actor = await RequireHandlerAsync();
+        if (!actor.Has(Role.Manager) && !actor.Has(Role.Admin))
+        {
+            // Undoing sends reversals to accounting: a Manager's or an Admin's call, not the queue's.
+            throw new ForbiddenException("Only Managers and Admins may undo what an automation did.");
+        }
+
         Check(note);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (item, automation, kind) = await LoadAsync(db, workItemId, cancellationToken);
@@ -103,6 +110,9 @@ public sealed class ItemHandling(
         var now = Now;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await MoveAsync(db, item, WorkItemStatus.Done, WorkItemStatus.AwaitingCompensation, item.Decision, null, null, cancellationToken);
+
+        // The undo has its own attempts: those of the action before it do not use up its retries.
+        await db.Set<WorkItem>().Where(w => w.Id == item.Id).ExecuteUpdateAsync(u => u.SetProperty(w => w.ActionAttempts, 0), cancellationToken);
         db.Add(Record(item, actor, Decisions.Compensate, note, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -128,6 +138,11 @@ public sealed class ItemHandling(
         var settings = secrets.Reveal(KindSettings.Read(kind, automation.Settings));
         PreparedItem? corrected = null;
         var noteText = note.Note;
+
+        // The write transaction is taken first (SQLite: at once), so a correction is checked against the history with
+        // no other change committed between its check and its own commit: two corrections to the same number cannot
+        // both pass.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (corrections is not null)
         {
             var actions = kind.HumanActions(settings);
@@ -143,9 +158,8 @@ public sealed class ItemHandling(
 
         var now = Now;
         var target = decision == Decisions.Approve ? WorkItemStatus.AwaitingAction : WorkItemStatus.Done;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await MoveAsync(db, item, WorkItemStatus.Escalated, target, decision, corrected, target == WorkItemStatus.Done ? now : null, cancellationToken);
-        db.Add(Record(item, actor, decision, note with { Note = noteText }, now));
+        db.Add(Record(item, actor, corrected is null ? decision : Decisions.CorrectAndApprove, note with { Note = noteText }, now));
         if (await db.Set<Escalation>().FirstOrDefaultAsync(e => e.WorkItemId == item.Id && e.Status != EscalationStatus.Resolved, cancellationToken) is { } escalation)
         {
             escalation.Status = EscalationStatus.Resolved;

@@ -207,6 +207,9 @@ public static class Decisions
 
     public const string Escalate = "escalate";
 
+    /// <summary>A person's approval with corrections: the item was acted on as corrected, not as it was read.</summary>
+    public const string CorrectAndApprove = "correct-and-approve";
+
     /// <summary>A person's request to undo an item acted on; the kind's compensation carries it out.</summary>
     public const string Compensate = "compensate";
 }

@@ -153,6 +153,49 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
     }
 
     [Fact]
+    public async Task ApprovalsInQuickSuccessionShareTheRunQueuedForThemButNotAStaleOne()
+    {
+        var api = AutomationApi.For(portal);
+        var inbox = Path.Combine(portal.DataFolder, "handle-queue", "inbox");
+        for (var i = 0; i < 3; i++)
+        {
+            InvoiceFiles.Write(inbox, $"q{i}.xml", InvoiceSamples.Create(161 + (3 * i)) with { Number = $"QUEUE-{i}" }, InvoiceFormat.Ubl);
+        }
+
+        var id = (await InvoiceFiles.CreateAsync(api, "handle-queue", new { inboxPath = "handle-queue/inbox", outboxPath = "handle-queue/outbox", flagNewSuppliers = false, reviewThreshold = 1 })).GetProperty("id").GetGuid();
+        await api.WaitForRunAsync(await api.RunNowAsync(id));
+        var items = (await InvoiceFiles.ItemsAsync(api, id)).Select(i => i.GetProperty("id").GetGuid()).ToList();
+
+        // A run queued a moment ago for people's decisions (one waiting behind a run that is going), and a stale one.
+        var queued = new AutomationRun { AutomationId = id, Trigger = RunTrigger.Handling, QueuedAt = DateTime.UtcNow, RequestedBy = "agent.two" };
+        var stale = new AutomationRun { AutomationId = id, Trigger = RunTrigger.Handling, QueuedAt = DateTime.UtcNow.AddMinutes(-10), RequestedBy = "agent.two" };
+        await using (var db = await DbAsync())
+        {
+            db.AddRange(queued, stale);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(queued.Id, (await Handling(Agent).ApproveAsync(items[0], new HandlingNote())).RunId);
+        Assert.Equal(queued.Id, (await Handling(Agent).ApproveAsync(items[1], new HandlingNote())).RunId);
+        await using (var db = await DbAsync())
+        {
+            await db.Set<AutomationRun>().Where(r => r.Id == queued.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Cancelled));
+        }
+
+        // Once that run is gone, the next approval starts its own, which acts on all three, once each.
+        var third = await Handling(Agent).ApproveAsync(items[2], new HandlingNote());
+        Assert.NotEqual(queued.Id, third.RunId);
+        Assert.NotEqual(stale.Id, third.RunId);
+        await api.WaitForRunAsync(third.RunId!.Value);
+        foreach (var item in items)
+        {
+            Assert.Equal(WorkItemStatus.Done, await StatusAsync(item));
+        }
+
+        Assert.Equal(3, InvoiceFiles.ExportLines(Path.Combine(portal.DataFolder, "handle-queue", "outbox")).Count);
+    }
+
+    [Fact]
     public async Task NotesAndMinutesAreBoundedAndOnlyPeopleWithARoleDecide()
     {
         var nobody = new Actor(ActorKind.User, Guid.NewGuid(), "no.role");

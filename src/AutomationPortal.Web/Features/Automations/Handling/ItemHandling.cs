@@ -229,6 +229,18 @@ public sealed class ItemHandling(
             return new HandledItem(itemId, status, null, $"{current.Name} is in {current.State}, where it acts on nothing: it goes on {what} the item once it is in Pilot or Production.");
         }
 
+        // A run queued for people's decisions that has not started yet acts on this item too (it reads every item
+        // waiting for its action when it starts, and this one was committed before): a person working through a queue
+        // starts one run, not one per item. Only a run queued in the last two minutes: an older one may never have been
+        // handed to the scheduler (the portal stopped in between), and another run costs little.
+        var recently = Now - TimeSpan.FromMinutes(2);
+        if (await db.Set<AutomationRun>().AsNoTracking()
+                .Where(r => r.AutomationId == automation.Id && r.Trigger == RunTrigger.Handling && r.Status == RunStatus.Queued && r.QueuedAt >= recently)
+                .Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken) is { } queued)
+        {
+            return new HandledItem(itemId, status, queued, $"{current.Name} is {what} the item in the run queued for it.");
+        }
+
         var run = new AutomationRun { AutomationId = automation.Id, Trigger = RunTrigger.Handling, QueuedAt = Now, RequestedBy = actor.Name };
         db.Add(run);
         await db.SaveChangesAsync(cancellationToken);

@@ -166,7 +166,7 @@ internal sealed class EngineStore : IAsyncDisposable
         command.CommandText = """
             SELECT "Status" FROM "WorkItems"
             WHERE "AutomationId" = $a AND "Lane" = $l AND ($since IS NULL OR "LastOutcomeAt" >= $since)
-              AND NOT ("Status" IN ('AwaitingAction', 'ActionFailed') AND "ActionAttempts" < $max)
+              AND NOT ("Status" IN ('AwaitingAction', 'ActionFailed', 'AwaitingCompensation') AND "ActionAttempts" < $max)
             ORDER BY "LastOutcomeAt" DESC LIMIT $n
             """;
         command.Parameters.AddWithValue("$a", BatchInserter.ToDb(automationId));

@@ -151,7 +151,7 @@ public sealed class ItemHandling(
                 throw new ConflictException($"{automation.Name} names no fields a person may correct; approve or reject the item as it is.");
             }
 
-            corrected = await EditAsync(kind, automation, settings, item, corrections, cancellationToken);
+            corrected = await EditAsync(db, kind, automation, settings, item, corrections, cancellationToken);
             var changed = string.Join(", ", corrections.Keys.Order(StringComparer.Ordinal));
             noteText = string.IsNullOrWhiteSpace(noteText) ? $"Corrected {changed}." : $"Corrected {changed}. {noteText}";
         }
@@ -175,9 +175,8 @@ public sealed class ItemHandling(
     }
 
     /// <summary>The kind's check of a person's corrections, from a run of the kind that reads the engine's history.</summary>
-    private async Task<PreparedItem> EditAsync(IAutomationKind kind, Automation automation, object settings, WorkItem item, IReadOnlyDictionary<string, string?> corrections, CancellationToken cancellationToken)
+    private async Task<PreparedItem> EditAsync(PortalDbContext db, IAutomationKind kind, Automation automation, object settings, WorkItem item, IReadOnlyDictionary<string, string?> corrections, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var records = new EngineRecords(database, EngineSchema.From(db.Model), automation.Id, time);
         await using var run = kind.Start(new KindRunContext(automation.Id, Guid.CreateVersion7(), RunMode.Production, settings, folders.DataFolder, (_, _) => { }, time) { History = records }, new KindRunFactory(services));
         var edited = await run.EditAsync(item.Id, run.Restore(item.Payload ?? ""), corrections, cancellationToken);

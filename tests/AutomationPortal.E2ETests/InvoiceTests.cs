@@ -2,12 +2,81 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AutomationPortal.TestSupport;
 using AutomationPortal.Web.Features.InvoiceIntake.Reading;
+using AutomationPortal.Web.Features.Automations.Handling;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AutomationPortal.E2ETests;
 
 public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
 {
+    [Fact]
+    public async Task AnInvoiceApprovedByAPersonAndThenUndoneSaysItWasReversed()
+    {
+        using var http = portal.ApiClient();
+        var id = await LivePortal.CreateAutomationAsync(http, new
+        {
+            kind = "invoice-intake",
+            name = "Accounts payable (reversals)",
+            schedule = "0 0 3 1 1 ?",
+            state = "Production",
+            settings = new { inboxPath = "rev/inbox", outboxPath = "rev/outbox", flagNewSuppliers = false, reviewThreshold = 1 },
+        });
+        Guid item;
+        using (var body = new ByteArrayContent(InvoiceWriter.Write(InvoiceSamples.Create(777) with { Number = "AP-2026-0901" }, InvoiceFormat.Ubl)))
+        {
+            body.Headers.Add("X-File-Name", "AP-2026-0901.xml");
+            using var answer = await http.PostAsync(new Uri($"api/automations/{id}/items", UriKind.Relative), body);
+            var text = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.IsSuccessStatusCode, text);
+            item = JsonDocument.Parse(text).RootElement.GetProperty("files")[0].GetProperty("workItemId").GetGuid();
+        }
+
+        // A person approves it, and a Manager undoes it: the scene the browser then shows.
+        var approved = await HandleAsync(new Actor(ActorKind.User, Guid.NewGuid(), PortalAppFactory.AgentEmail) { Roles = [Role.Agent] }, h => h.ApproveAsync(item, new HandlingNote("Checked.", 3)));
+        await WaitForRunAsync(http, approved.RunId!.Value);
+        var undone = await HandleAsync(new Actor(ActorKind.User, Guid.NewGuid(), "manager@demo.local") { Roles = [Role.Manager] }, h => h.CompensateAsync(item, new HandlingNote("Sent twice.", 2)));
+        await WaitForRunAsync(http, undone.RunId!.Value);
+
+        var page = await portal.NewPageAsync(1400, 1000);
+        await LivePortal.SignInAsync(page, PortalAppFactory.AgentEmail, PortalAppFactory.DemoPassword);
+        await page.GotoAsync($"work-items/{item}");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Invoice AP-2026-0901");
+        await Assertions.Expect(page.GetByText("Reversed: what was done for this item was undone")).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(page, "work-item-reversed", fullPage: true);
+        var phone = await portal.NewPageAsync(390, 844);
+        await LivePortal.SignInAsync(phone, PortalAppFactory.AgentEmail, PortalAppFactory.DemoPassword);
+        await phone.GotoAsync($"work-items/{item}");
+        await Assertions.Expect(phone.GetByText("Reversed: what was done for this item was undone")).ToBeVisibleAsync();
+        await LivePortal.ScreenshotAsync(phone, "work-item-reversed-phone");
+        await phone.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<HandledItem> HandleAsync(Actor actor, Func<ItemHandling, Task<HandledItem>> action)
+    {
+        using var scope = portal.Service<IServiceScopeFactory>().CreateScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Use(actor);
+        return await action(scope.ServiceProvider.GetRequiredService<ItemHandling>());
+    }
+
+    private static async Task WaitForRunAsync(HttpClient http, Guid runId)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var run = JsonDocument.Parse(await http.GetStringAsync(new Uri($"api/runs/{runId}", UriKind.Relative))).RootElement.GetProperty("run");
+            if (run.GetProperty("status").GetString() is not ("Queued" or "Running"))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Run {runId} did not finish in 30 s.");
+    }
+
     [Fact]
     public async Task AnAgentUploadsARenumberedCopyAndSeesItsVerificationAndTheEarlierInvoiceAsEvidence()
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AutomationPortal.TestSupport;
 using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 using AutomationPortal.Web.Features.Automations.Handling;
+using AutomationPortal.Web.Features.Escalations;
 using AutomationPortal.Web.Infrastructure.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -34,9 +35,17 @@ public sealed class InvoiceTests(LivePortal portal) : IClassFixture<LivePortal>
         }
 
         // A person approves it, and a Manager undoes it: the scene the browser then shows.
-        var approved = await HandleAsync(new Actor(ActorKind.User, Guid.NewGuid(), PortalAppFactory.AgentEmail) { Roles = [Role.Agent] }, h => h.ApproveAsync(item, new HandlingNote("Checked.", 3)));
+        var agent = new Actor(ActorKind.User, Guid.NewGuid(), PortalAppFactory.AgentEmail) { Roles = [Role.Agent] };
+        using (var scope = portal.Service<IServiceScopeFactory>().CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<CurrentActor>().Use(agent);
+            var escalation = await scope.ServiceProvider.GetRequiredService<EscalationQueries>().OfWorkItemAsync(item);
+            await scope.ServiceProvider.GetRequiredService<EscalationActions>().ClaimAsync(escalation!.Value);
+        }
+
+        var approved = await HandleAsync(agent, h => h.ApproveAsync(item, new HandlingNote("Checked.", 3)));
         await WaitForRunAsync(http, approved.RunId!.Value);
-        var undone = await HandleAsync(new Actor(ActorKind.User, Guid.NewGuid(), "manager@demo.local") { Roles = [Role.Manager] }, h => h.CompensateAsync(item, new HandlingNote("Sent twice.", 2)));
+        var undone = await HandleAsync(new Actor(ActorKind.User, Guid.NewGuid(), "manager@demo.local") { Roles = [Role.Manager] }, h => h.OverrideAsync(item, "reject", new HandlingNote("Sent twice.", 2, "duplicate")));
         await WaitForRunAsync(http, undone.RunId!.Value);
 
         var page = await portal.NewPageAsync(1400, 1000);

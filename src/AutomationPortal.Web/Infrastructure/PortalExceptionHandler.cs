@@ -52,6 +52,7 @@ public sealed class PortalExceptionHandler(IProblemDetailsService problems, ILog
             PortalValidationException invalid => new HttpValidationProblemDetails(invalid.Errors) { Status = StatusCodes.Status400BadRequest },
             ForbiddenException => Problem(StatusCodes.Status403Forbidden, null, exception.Message),
             NotFoundException => Problem(StatusCodes.Status404NotFound, null, exception.Message),
+            ConflictException { Holder: { } holder } conflict => WithExtension(Problem(StatusCodes.Status409Conflict, conflict.Title, exception.Message), "holder", holder),
             ConflictException conflict => Problem(StatusCodes.Status409Conflict, conflict.Title, exception.Message),
             DbUpdateConcurrencyException => EndpointOf(httpContext)?.Metadata.GetMetadata<ChangedMeanwhileProblem>() is { } answer
                 ? Problem(StatusCodes.Status409Conflict, answer.Title, answer.Detail)
@@ -62,6 +63,12 @@ public sealed class PortalExceptionHandler(IProblemDetailsService problems, ILog
     }
 
     private static ProblemDetails Problem(int status, string? title, string detail) => new() { Status = status, Title = title, Detail = detail };
+
+    private static ProblemDetails WithExtension(ProblemDetails problem, string key, object value)
+    {
+        problem.Extensions[key] = value;
+        return problem;
+    }
 
     // The middleware clears the request's endpoint before handlers run; its feature keeps the one that threw.
     private static Endpoint? EndpointOf(HttpContext httpContext) =>

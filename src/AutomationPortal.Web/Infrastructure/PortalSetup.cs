@@ -5,6 +5,7 @@ using AutomationPortal.Web.Components.Account;
 using AutomationPortal.Web.Features.ApiKeys;
 using AutomationPortal.Web.Features.Audit;
 using AutomationPortal.Web.Features.Automations;
+using AutomationPortal.Web.Features.Escalations;
 using AutomationPortal.Web.Features.Users;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Hosting;
@@ -208,6 +209,7 @@ public static class PortalSetup
         api.MapApiKeysApi();
         api.MapAuditApi();
         api.MapAutomationsApi();
+        api.MapEscalationsApi();
         app.MapFallback("/api/{**rest}", () => TypedResults.NotFound());
 
         SignInNotes.PrintWhenStarted(app);

@@ -3,6 +3,7 @@ using AutomationPortal.Web.Features.Automations;
 using AutomationPortal.Web.Features.Automations.Handling;
 using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.Escalations;
 using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Domain;
@@ -47,12 +48,14 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         Assert.True(actions.CanEdit);
         Assert.True(actions.CanCompensate);
 
-        // Two people approve the same invoice at once: exactly one wins, the other is told.
-        var approvals = await Task.WhenAll(
-            Try(() => Handling(Agent).ApproveAsync(items["HANDLE-0"], new HandlingNote("Checked with the supplier.", 4))),
-            Try(() => Handling(OtherAgent).ApproveAsync(items["HANDLE-0"], new HandlingNote(null, 2))));
-        var won = Assert.Single(approvals, a => a.Handled is not null).Handled!;
-        Assert.IsType<ConflictException>(Assert.Single(approvals, a => a.Error is not null).Error);
+        // Two people claim the same invoice at once: exactly one wins and alone may approve it; the other is told who has it.
+        var claims = await Task.WhenAll(TryClaim(Agent, items["HANDLE-0"]), TryClaim(OtherAgent, items["HANDLE-0"]));
+        var winner = Assert.Single(claims, c => c.Winner is not null).Winner!;
+        var loser = winner == Agent ? OtherAgent : Agent;
+        Assert.Equal(winner.Name, Assert.IsType<ConflictException>(Assert.Single(claims, c => c.Error is not null).Error).Holder);
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => Handling(loser).ApproveAsync(items["HANDLE-0"], new HandlingNote(null, 2)));
+        Assert.Equal(winner.Name, refused.Holder);
+        var won = await Handling(winner).ApproveAsync(items["HANDLE-0"], new HandlingNote("Checked with the supplier.", 4));
         Assert.Equal(WorkItemStatus.AwaitingAction, won.Status);
         await api.WaitForRunAsync(won.RunId!.Value);
 
@@ -71,10 +74,16 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         await Assert.ThrowsAsync<ConflictException>(() => Handling(Agent).ApproveAsync(items["HANDLE-0"], new HandlingNote()));
         await Assert.ThrowsAsync<ConflictException>(() => Handling(Agent).RejectAsync(items["HANDLE-0"], new HandlingNote()));
 
-        // A rejection closes the item; nothing is posted or exported, and no run is needed.
-        var rejected = await Handling(Agent).RejectAsync(items["HANDLE-1"], new HandlingNote("Not ours.", 1));
+        // A rejection names its reason from the kind's list ("other" needs a note); it closes the item, nothing is
+        // posted or exported, and no run is needed.
+        await ClaimAsync(Agent, items["HANDLE-1"]);
+        await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).RejectAsync(items["HANDLE-1"], new HandlingNote("Not ours.", 1)));
+        await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).RejectAsync(items["HANDLE-1"], new HandlingNote(null, 1, "other")));
+        var rejected = await Handling(Agent).RejectAsync(items["HANDLE-1"], new HandlingNote("Not ours.", 1, "not-ordered"));
         Assert.Null(rejected.RunId);
         Assert.Equal(WorkItemStatus.Done, await StatusAsync(items["HANDLE-1"]));
+
+        await ClaimAsync(Agent, items["HANDLE-2"]);
 
         // A correction is checked by the kind first: a wrong date, a number another invoice has, a field it does not offer.
         var wrong = await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Agent).EditAndApproveAsync(items["HANDLE-2"],
@@ -99,11 +108,12 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         Assert.True(exported.Count(l => l.Contains("HANDLE-2-C", StringComparison.Ordinal) && l.Contains("2026-12-31", StringComparison.Ordinal)) == 1, string.Join("\n", exported) + correctedRun.ToString() + detail.ToString());
         Assert.Equal(2, receiver.Received);
 
-        // Undoing the first: a reversal post under its own key and a reversal line, once each, however often it is asked.
-        // Undoing sends reversals to accounting: a Manager's call, not an Agent's.
-        await Assert.ThrowsAsync<ForbiddenException>(() => Handling(Agent).CompensateAsync(items["HANDLE-0"], new HandlingNote()));
-        var undo = await Handling(Manager).CompensateAsync(items["HANDLE-0"], new HandlingNote("Paid twice by mistake.", 5));
-        await Assert.ThrowsAsync<ConflictException>(() => Handling(Manager).CompensateAsync(items["HANDLE-0"], new HandlingNote()));
+        // Overriding the first with a rejection undoes it: a reversal post under its own key and a reversal line, once
+        // each, however often it is asked. An override names its reason.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Handling(new Actor(ActorKind.User, Guid.NewGuid(), "no.role")).OverrideAsync(items["HANDLE-0"], "reject", new HandlingNote("x", 0, "duplicate")));
+        await Assert.ThrowsAsync<AutomationValidationException>(() => Handling(Manager).OverrideAsync(items["HANDLE-0"], "reject", new HandlingNote("Paid twice by mistake.", 5)));
+        var undo = await Handling(Manager).OverrideAsync(items["HANDLE-0"], "reject", new HandlingNote("Paid twice by mistake.", 5, "duplicate"));
+        await Assert.ThrowsAsync<ConflictException>(() => Handling(Manager).OverrideAsync(items["HANDLE-0"], "reject", new HandlingNote("again", 0, "duplicate")));
         await api.WaitForRunAsync(undo.RunId!.Value);
         Assert.Equal(WorkItemStatus.Compensated, await StatusAsync(items["HANDLE-0"]));
         Assert.Equal(3, receiver.Received);
@@ -123,7 +133,12 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         await api.WaitForRunAsync(await api.RunNowAsync(id));
         Assert.Equal(3, receiver.Received);
         Assert.Equal(0, receiver.Repeats);
-        await Assert.ThrowsAsync<ConflictException>(() => Handling(Manager).CompensateAsync(items["HANDLE-1"], new HandlingNote()));
+        await Assert.ThrowsAsync<ConflictException>(() => Handling(Manager).OverrideAsync(items["HANDLE-1"], "reject", new HandlingNote("x", 0, "duplicate")));
+        await using (var db = await DbAsync())
+        {
+            var overridden = await db.Set<DecisionRecord>().SingleAsync(d => d.WorkItemId == items["HANDLE-0"] && d.Override);
+            Assert.Equal(("duplicate", 5m, "manager.one"), (overridden.Reason, overridden.HumanMinutes, overridden.PersonName));
+        }
     }
 
     [Fact]
@@ -139,6 +154,7 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         var item = (await InvoiceFiles.ItemsAsync(api, id)).Single().GetProperty("id").GetGuid();
 
         await api.PostAsync($"/api/automations/{id}/pause");
+        await ClaimAsync(Agent, item);
         var approved = await Handling(Agent).ApproveAsync(item, new HandlingNote(null, 1));
         Assert.Null(approved.RunId);
         Assert.Contains("resumed", approved.Message, StringComparison.Ordinal);
@@ -173,6 +189,11 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         {
             db.AddRange(queued, stale);
             await db.SaveChangesAsync();
+        }
+
+        foreach (var item in items)
+        {
+            await ClaimAsync(Agent, item);
         }
 
         Assert.Equal(queued.Id, (await Handling(Agent).ApproveAsync(items[0], new HandlingNote())).RunId);
@@ -218,6 +239,27 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         return scope.ServiceProvider.GetRequiredService<ItemHandling>();
     }
 
+    private async Task ClaimAsync(Actor actor, Guid workItemId)
+    {
+        var scope = portal.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Use(actor);
+        var escalation = await scope.ServiceProvider.GetRequiredService<EscalationQueries>().OfWorkItemAsync(workItemId);
+        await scope.ServiceProvider.GetRequiredService<EscalationActions>().ClaimAsync(escalation!.Value);
+    }
+
+    private async Task<(Actor? Winner, Exception? Error)> TryClaim(Actor actor, Guid workItemId)
+    {
+        try
+        {
+            await ClaimAsync(actor, workItemId);
+            return (actor, null);
+        }
+        catch (ConflictException e)
+        {
+            return (null, e);
+        }
+    }
+
     private async Task<PortalDbContext> DbAsync() =>
         await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
@@ -227,15 +269,4 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         return (await db.Set<WorkItem>().AsNoTracking().SingleAsync(w => w.Id == item)).Status;
     }
 
-    private static async Task<(HandledItem? Handled, Exception? Error)> Try(Func<Task<HandledItem>> action)
-    {
-        try
-        {
-            return (await action(), null);
-        }
-        catch (Exception e) when (e is ConflictException or DbUpdateConcurrencyException)
-        {
-            return (null, e);
-        }
-    }
 }

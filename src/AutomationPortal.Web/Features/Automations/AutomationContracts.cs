@@ -16,7 +16,8 @@ public sealed record AutomationRequest(
     decimal? ImplementationCost = null,
     decimal? MonthlyRunningCost = null,
     string? CostCurrency = null,
-    long? Version = null);
+    long? Version = null,
+    int? OverrideWindowDays = null);
 
 public sealed record GuardrailsRequest(decimal? MaxFailureRate, int? FailureRateWindow, int? MaxConsecutiveFailedRuns, decimal? MaxQuarantineRate = null, int? QuarantineRateWindow = null);
 
@@ -89,4 +90,5 @@ public sealed record AutomationDetail(
     IReadOnlyList<KindFolder> Folders,
     string? PausedBy = null,
     DateTime? PausedAt = null,
-    string? PauseDescription = null);
+    string? PauseDescription = null,
+    int OverrideWindowDays = Model.Automation.DefaultOverrideWindowDays);

@@ -14,6 +14,9 @@ namespace AutomationPortal.Web.Features.Automations;
 /// </summary>
 public sealed class AutomationRequestRules(PortalDbContext db, IOptions<FilesOptions> files, PortalDatabase database, SecretSettings secrets, TimeProvider time)
 {
+    /// <summary>The longest an automation's decisions stay open to a person's override.</summary>
+    public const int MaxOverrideWindowDays = 3650;
+
     public KindValidationContext ValidationContext => new(files.Value.AllowedRootsOrDefault(database.DataFolder), database.DataFolder);
 
     /// <summary>
@@ -133,6 +136,18 @@ public sealed class AutomationRequestRules(PortalDbContext db, IOptions<FilesOpt
             else
             {
                 automation.MonthlyRunningCost = monthly;
+            }
+        }
+
+        if (request.OverrideWindowDays is { } window)
+        {
+            if (window is < 0 or > MaxOverrideWindowDays)
+            {
+                errors["overrideWindowDays"] = [$"Between 0 (no overrides) and {MaxOverrideWindowDays} days."];
+            }
+            else
+            {
+                automation.OverrideWindowDays = window;
             }
         }
 

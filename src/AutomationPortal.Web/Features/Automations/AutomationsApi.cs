@@ -51,7 +51,7 @@ public static class AutomationsApi
     }
 
     public static Ok<IEnumerable<AutomationKindInfo>> GetKinds(AutomationKindCatalog catalog) =>
-        TypedResults.Ok(catalog.All.Select(k => new AutomationKindInfo(k.Key, k.DisplayName, k.Description, System.Text.Json.JsonDocument.Parse(KindSettings.Defaults(k)).RootElement)));
+        TypedResults.Ok(catalog.All.Select(k => new AutomationKindInfo(k.Key, k.DisplayName, k.Description, System.Text.Json.JsonDocument.Parse(KindSettings.Defaults(k)).RootElement, k.RejectReasons)));
 
     public static async Task<Ok<IReadOnlyList<AutomationSummary>>> GetAutomations(ListAutomations automations, CancellationToken ct) =>
         TypedResults.Ok(await automations.ListAsync(ct));
@@ -169,8 +169,8 @@ public static class AutomationsApi
     }
 }
 
-/// <summary>A kind of automation as the API lists it, with its settings' defaults.</summary>
-public sealed record AutomationKindInfo(string Key, string Name, string Description, System.Text.Json.JsonElement Defaults);
+/// <summary>A kind of automation as the API lists it, with its settings' defaults and the reasons a person may reject or override with.</summary>
+public sealed record AutomationKindInfo(string Key, string Name, string Description, System.Text.Json.JsonElement Defaults, IReadOnlyList<RejectReason> RejectReasons);
 
 public sealed record RunStarted(Guid Id);
 

@@ -17,6 +17,6 @@ public sealed class GetAutomation(PortalDbContext db, AutomationKindCatalog kind
         var next = Automation.IsRunnable(a.State) ? CronSchedule.NextFireTimes(a.Schedule, a.TimeZone, time.GetUtcNow(), 5) : [];
         return new AutomationDetail(a.Id, a.Kind, kind?.DisplayName ?? a.Kind, a.Name, a.State, a.StateBeforePause, settings.RootElement.Clone(), a.SettingsVersion,
             a.Schedule, CronSchedule.Describe(a.Schedule), a.TimeZone, next, a.Guardrails, a.ImplementationCost, a.MonthlyRunningCost, a.CostCurrency,
-            a.OwnerName, a.IsDemo, a.CreatedAt, a.UpdatedAt, a.Version, folders.Of(kind, a), a.PausedBy, a.PausedAt, a.PauseDescription);
+            a.OwnerName, a.IsDemo, a.CreatedAt, a.UpdatedAt, a.Version, folders.Of(kind, a), a.PausedBy, a.PausedAt, a.PauseDescription, a.OverrideWindowDays);
     }
 }

@@ -125,6 +125,17 @@ public sealed class InvoiceIntakeKind(WebhookPoster webhooks) : AutomationKind<I
         new("supplierVatId", "Supplier VAT id", EditableFieldType.Text, "With its country prefix, such as DE123456789. The duplicate and history checks know the supplier by it."),
     ];
 
+    /// <summary>Why a person rejects an invoice, or overrides the automation's decision on one.</summary>
+    public override IReadOnlyList<RejectReason> RejectReasons { get; } =
+    [
+        new("not-ordered", "Not ordered: nobody here ordered this"),
+        new("wrong-amount", "Wrong amount: it does not match the order or contract"),
+        new("wrong-supplier", "Wrong supplier: not the party we deal with"),
+        new("duplicate", "Duplicate: this invoice was sent before"),
+        new("wrong-vat", "Wrong VAT: the rate, the amount or the VAT id is wrong"),
+        new(RejectReason.Other, "Another reason (say which in the note)", NoteRequired: true),
+    ];
+
     protected override HumanActions HumanActions(InvoiceIntakeSettings settings)
     {
         var webhook = !string.IsNullOrWhiteSpace(settings.WebhookUrl);

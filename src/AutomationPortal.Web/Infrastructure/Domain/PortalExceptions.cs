@@ -33,4 +33,7 @@ public class NotFoundException(string message) : Exception(message);
 public class ConflictException(string message, string? title = null) : Exception(message)
 {
     public string? Title { get; } = title;
+
+    /// <summary>Who holds what was asked for (an escalation someone else claimed): the answer names them as <c>holder</c>.</summary>
+    public string? Holder { get; init; }
 }

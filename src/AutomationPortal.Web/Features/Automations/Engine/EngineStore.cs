@@ -227,7 +227,8 @@ internal sealed class EngineStore : IAsyncDisposable
                 .Amount(summary?.Amount).Text(summary?.Currency).Text(summary?.Type).Text(DateText(summary?.Date)).Text(summary?.ContentKey).Time(row.DecidedAt).EndRow();
             _decisions.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(runText).Time(row.DecidedAt).Text(decidedBy).Id(null).Text(null)
                 .Text(decision.Decision).Text(reasons).Text(Truncate(decision.Note, _lengths.Note)).Text(NoMinutes).EndRow();
-            if (row.Status == WorkItemStatus.Escalated)
+            // Only live items wait in the escalation queue: in shadow people handle the input by hand anyway.
+            if (row.Status == WorkItemStatus.Escalated && lane == Lane.Live)
             {
                 _escalations.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(automationText).Text(reasons).Text(_escalationOpen)
                     .Time(row.DecidedAt).Id(null).Time(null).Time(null).Number(1).EndRow();
@@ -335,7 +336,7 @@ internal sealed class EngineStore : IAsyncDisposable
             // What was done before the person asked to undo it; what the compensation itself recorded stays applied.
             undone.CommandText = """
                 UPDATE "Effects" SET "Status" = $compensated WHERE "WorkItemId" = $id AND "Status" = $applied
-                    AND "At" < (SELECT MAX("At") FROM "Decisions" WHERE "WorkItemId" = $id AND "Decision" = $compensate)
+                    AND "At" < (SELECT MAX("At") FROM "Decisions" WHERE "WorkItemId" = $id AND ("Decision" = $compensate OR "Override" = 1))
                 """;
             undone.Parameters.AddWithValue("$compensate", Decisions.Compensate);
             undone.Parameters.AddWithValue("$compensated", nameof(EffectStatus.Compensated));

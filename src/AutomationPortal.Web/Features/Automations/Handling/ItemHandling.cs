@@ -13,8 +13,22 @@ namespace AutomationPortal.Web.Features.Automations.Handling;
 /// <summary>What a person's action made of an item: its status now, the run that acts on it (if one was started) and a sentence.</summary>
 public sealed record HandledItem(Guid WorkItemId, WorkItemStatus Status, Guid? RunId, string Message);
 
-/// <summary>A person's decision on an item: an optional note, and the minutes it took (which the ROI nets out).</summary>
-public sealed record HandlingNote(string? Note = null, decimal Minutes = 0)
+/// <summary>
+/// Whether an item's decision may be overridden now: the decisions a person may put in its place, why not if none,
+/// whether the override undoes what was done (the kind's compensation), until when, and what it will do.
+/// </summary>
+public sealed record OverrideOption(IReadOnlyList<string> Decisions, string? Why, bool Compensates, DateTime? WindowEndsAt, string? WhatHappens)
+{
+    public bool Allowed => Decisions.Count > 0;
+
+    public static OverrideOption No(string why) => new([], why, false, null, null);
+}
+
+/// <summary>
+/// A person's decision on an item: an optional note, the minutes it took (which the ROI nets out), and for a rejection
+/// or an override the reason code, from the kind's <see cref="IAutomationKind.RejectReasons"/>.
+/// </summary>
+public sealed record HandlingNote(string? Note = null, decimal Minutes = 0, string? Reason = null)
 {
     public const int MaxNoteLength = 2000;
 
@@ -82,41 +96,126 @@ public sealed class ItemHandling(
         return DecideAsync(workItemId, Decisions.Approve, note, values, cancellationToken);
     }
 
-    /// <summary>Undoes an item the automation acted on, by its kind's compensation, in a run started at once.</summary>
-    public async Task<HandledItem> CompensateAsync(Guid workItemId, HandlingNote note, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Replaces the decision made on an item (by the automation or a person) with a person's own, within the
+    /// automation's override window. Rejecting an item that was acted on undoes it by the kind's compensation (for
+    /// invoices a reversal), exactly once, in a run started at once; rejecting one whose action has not happened yet
+    /// cancels that action; approving one that was rejected acts on it. The override is recorded as such: it counts as
+    /// an automation error in the accuracy figures.
+    /// </summary>
+    public async Task<HandledItem> OverrideAsync(Guid workItemId, string decision, HandlingNote note, CancellationToken cancellationToken = default)
     {
         var actor = await RequireHandlerAsync();
-        if (!actor.Has(Role.Manager) && !actor.Has(Role.Admin))
-        {
-            // Undoing sends reversals to accounting: a Manager's or an Admin's call, not the queue's.
-            throw new ForbiddenException("Only Managers and Admins may undo what an automation did.");
-        }
-
         Check(note);
+        decision = decision?.Trim().ToLowerInvariant() switch
+        {
+            Decisions.Approve => Decisions.Approve,
+            Decisions.Reject => Decisions.Reject,
+            _ => throw new AutomationValidationException(new Dictionary<string, string[]> { ["decision"] = ["Override with Approve or Reject."] }),
+        };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (item, automation, kind) = await LoadAsync(db, workItemId, cancellationToken);
-        var actions = kind.HumanActions(KindSettings.Read(kind, automation.Settings));
-        if (!actions.CanCompensate)
+        CheckReason(kind, decision, note, requireForApproval: false);
+        if (decision == Decisions.Approve && string.IsNullOrWhiteSpace(note.Note))
         {
-            throw new ConflictException($"{automation.Name} cannot undo what it did: its kind offers no compensation.");
+            throw new AutomationValidationException(new Dictionary<string, string[]> { ["note"] = ["Say why the item should be acted on after all."] });
         }
 
-        if (item.Lane != Lane.Live || item.Status != WorkItemStatus.Done || item.Decision != Decisions.Approve
-            || !await db.Set<Effect>().AnyAsync(e => e.WorkItemId == item.Id && e.Status == EffectStatus.Applied, cancellationToken))
+        var option = await OverrideOptionAsync(db, item, automation, kind, cancellationToken);
+        if (!option.Decisions.Contains(decision))
         {
-            throw new ConflictException($"Only an item that was acted on can be undone; this one is {Describe(item)}.");
+            throw new ConflictException(option.Why ?? $"This item's decision is {decision} already: there is nothing to override.");
         }
 
         var now = Now;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await MoveAsync(db, item, WorkItemStatus.Done, WorkItemStatus.AwaitingCompensation, item.Decision, null, null, cancellationToken);
+        WorkItemStatus target;
+        if (decision == Decisions.Approve)
+        {
+            // A rejected item is acted on after all: the engine's act step, once, as for any approval.
+            target = WorkItemStatus.AwaitingAction;
+            await MoveAsync(db, item, item.Status, target, Decisions.Approve, null, null, actor, cancellationToken);
+        }
+        else if (option.Compensates)
+        {
+            // What was done is undone by the kind's compensation; the undo has its own attempts.
+            target = WorkItemStatus.AwaitingCompensation;
+            await MoveAsync(db, item, item.Status, target, item.Decision, null, null, actor, cancellationToken);
+            await db.Set<WorkItem>().Where(w => w.Id == item.Id).ExecuteUpdateAsync(u => u.SetProperty(w => w.ActionAttempts, 0), cancellationToken);
+        }
+        else
+        {
+            // Approved, but nothing was done yet: the action is cancelled and the item closed.
+            target = WorkItemStatus.Done;
+            await MoveAsync(db, item, item.Status, target, Decisions.Reject, null, now, actor, cancellationToken);
+        }
 
-        // The undo has its own attempts: those of the action before it do not use up its retries.
-        await db.Set<WorkItem>().Where(w => w.Id == item.Id).ExecuteUpdateAsync(u => u.SetProperty(w => w.ActionAttempts, 0), cancellationToken);
-        db.Add(Record(item, actor, Decisions.Compensate, note, now));
+        db.Add(Record(item, actor, decision, note, now, isOverride: true));
+        if (await db.Set<Escalation>().FirstOrDefaultAsync(e => e.WorkItemId == item.Id && e.Status != EscalationStatus.Resolved, cancellationToken) is { } open)
+        {
+            open.Status = EscalationStatus.Resolved;
+            open.ResolvedAt = now;
+            open.ResolvedById = actor.Id;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await ActNowAsync(db, automation, item.Id, WorkItemStatus.AwaitingCompensation, actor, "undoing", cancellationToken);
+        return target switch
+        {
+            WorkItemStatus.AwaitingAction => await ActNowAsync(db, automation, item.Id, target, actor, "acting on", cancellationToken),
+            WorkItemStatus.AwaitingCompensation => await ActNowAsync(db, automation, item.Id, target, actor, "undoing", cancellationToken),
+            _ => new HandledItem(item.Id, target, null, "Overridden: the item is rejected and its action will not happen."),
+        };
+    }
+
+    /// <summary>Whether a person may override the item's decision now, to what, and if not, why.</summary>
+    public async Task<OverrideOption> OverrideOptionAsync(Guid workItemId, CancellationToken cancellationToken = default)
+    {
+        await RequireHandlerAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (item, automation, kind) = await LoadAsync(db, workItemId, cancellationToken);
+        return await OverrideOptionAsync(db, item, automation, kind, cancellationToken);
+    }
+
+    private async Task<OverrideOption> OverrideOptionAsync(PortalDbContext db, WorkItem item, Automation automation, IAutomationKind kind, CancellationToken cancellationToken)
+    {
+        var actions = kind.HumanActions(KindSettings.Read(kind, automation.Settings));
+        if (item.Lane != Lane.Live)
+        {
+            return OverrideOption.No("This item was decided in shadow: nothing was acted on, so there is no decision to override.");
+        }
+
+        var decidedAt = item.DecidedAt ?? item.ReceivedAt;
+        var windowEnds = decidedAt.AddDays(automation.OverrideWindowDays);
+        switch (item.Status)
+        {
+            case WorkItemStatus.Escalated:
+                return OverrideOption.No("This item waits for a person: resolve it from the escalation queue.");
+            case WorkItemStatus.Quarantined:
+                return OverrideOption.No("This input could not be read: nothing was decided, so there is nothing to override.");
+            case WorkItemStatus.AwaitingCompensation or WorkItemStatus.Compensated:
+                return OverrideOption.No("What was done for this item is being undone, or was undone, at a person's request already.");
+        }
+
+        if (Now > windowEnds)
+        {
+            return OverrideOption.No($"Decided on {decidedAt:yyyy-MM-dd}, outside {automation.Name}'s override window of {automation.OverrideWindowDays} days (it ended on {windowEnds:yyyy-MM-dd}).");
+        }
+
+        if (item.Decision == Decisions.Reject)
+        {
+            return new OverrideOption([Decisions.Approve], null, false, windowEnds, actions.Approve);
+        }
+
+        var applied = await db.Set<Effect>().AnyAsync(e => e.WorkItemId == item.Id && e.Status == EffectStatus.Applied, cancellationToken);
+        if (!applied)
+        {
+            return new OverrideOption([Decisions.Reject], null, false, windowEnds, "Nothing was done for the item yet: its action is cancelled and it is closed.");
+        }
+
+        return actions.CanCompensate
+            ? new OverrideOption([Decisions.Reject], null, true, windowEnds, actions.Compensate!)
+            : OverrideOption.No($"{automation.Name} acted on this item, and its kind cannot undo what it did: correct it where it went.");
     }
 
     private async Task<HandledItem> DecideAsync(Guid workItemId, string decision, HandlingNote note, IReadOnlyDictionary<string, string?>? corrections, CancellationToken cancellationToken)
@@ -135,6 +234,11 @@ public sealed class ItemHandling(
             throw new ConflictException("This item was decided in shadow: people handle its input by hand, and the automation acts on nothing in shadow.");
         }
 
+        if (decision == Decisions.Reject)
+        {
+            CheckReason(kind, decision, note, requireForApproval: false);
+        }
+
         var settings = secrets.Reveal(KindSettings.Read(kind, automation.Settings));
         PreparedItem? corrected = null;
         var noteText = note.Note;
@@ -143,6 +247,18 @@ public sealed class ItemHandling(
         // no other change committed between its check and its own commit: two corrections to the same number cannot
         // both pass.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Only the person holding the item resolves it: checked inside the write transaction, so a claim, release or
+        // assignment committed a moment ago is seen.
+        var escalation = await db.Set<Escalation>().FirstOrDefaultAsync(e => e.WorkItemId == item.Id && e.Status != EscalationStatus.Resolved, cancellationToken);
+        if (escalation is not null && (escalation.Status is not (EscalationStatus.Claimed or EscalationStatus.Deferred) || escalation.AssigneeId != actor.Id))
+        {
+            throw new ConflictException(escalation.AssigneeId is null
+                ? "Claim this item first: only the person holding it may resolve it."
+                : $"{escalation.AssigneeName ?? "Someone else"} holds this item: only they may resolve it.")
+            { Holder = escalation.AssigneeName };
+        }
+
         if (corrections is not null)
         {
             var actions = kind.HumanActions(settings);
@@ -158,13 +274,14 @@ public sealed class ItemHandling(
 
         var now = Now;
         var target = decision == Decisions.Approve ? WorkItemStatus.AwaitingAction : WorkItemStatus.Done;
-        await MoveAsync(db, item, WorkItemStatus.Escalated, target, decision, corrected, target == WorkItemStatus.Done ? now : null, cancellationToken);
+        await MoveAsync(db, item, WorkItemStatus.Escalated, target, decision, corrected, target == WorkItemStatus.Done ? now : null, actor, cancellationToken);
         db.Add(Record(item, actor, corrected is null ? decision : Decisions.CorrectAndApprove, note with { Note = noteText }, now));
-        if (await db.Set<Escalation>().FirstOrDefaultAsync(e => e.WorkItemId == item.Id && e.Status != EscalationStatus.Resolved, cancellationToken) is { } escalation)
+        if (escalation is not null)
         {
             escalation.Status = EscalationStatus.Resolved;
             escalation.ResolvedAt = now;
-            escalation.AssigneeId ??= actor.Id;
+            escalation.ResolvedById = actor.Id;
+            escalation.DeferredUntil = null;
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -192,7 +309,7 @@ public sealed class ItemHandling(
     /// The change of state, only from the state the person saw: when two act at once, the second finds no row to change
     /// and is told what the first did.
     /// </summary>
-    private static async Task MoveAsync(PortalDbContext db, WorkItem item, WorkItemStatus from, WorkItemStatus to, string? decision, PreparedItem? corrected, DateTime? completedAt, CancellationToken cancellationToken)
+    private async Task MoveAsync(PortalDbContext db, WorkItem item, WorkItemStatus from, WorkItemStatus to, string? decision, PreparedItem? corrected, DateTime? completedAt, Actor actor, CancellationToken cancellationToken)
     {
         var rows = corrected is null
             ? await db.Set<WorkItem>().Where(w => w.Id == item.Id && w.Status == from)
@@ -211,6 +328,32 @@ public sealed class ItemHandling(
                 .OrderByDescending(d => d.At).Select(d => d.PersonName).FirstOrDefaultAsync(cancellationToken);
             throw new ConflictException($"Someone acted on this item meanwhile{(by is null ? "" : $" ({by})")}: it is {Describe(now)} now.");
         }
+
+        // The change is written past the change tracker (so it is conditional); its audit entry is written here.
+        var changes = new Dictionary<string, object?>
+        {
+            [nameof(WorkItem.Status)] = new { before = from.ToString(), after = to.ToString() },
+            [nameof(WorkItem.Decision)] = new { before = item.Decision, after = decision },
+        };
+        if (corrected is not null)
+        {
+            changes[nameof(WorkItem.SummaryReference)] = new { before = item.SummaryReference, after = corrected.Summary.Reference };
+            changes[nameof(WorkItem.SummaryParty)] = new { before = item.SummaryParty, after = corrected.Summary.Party };
+            changes[nameof(WorkItem.SummaryDate)] = new { before = item.SummaryDate, after = corrected.Summary.Date };
+        }
+
+        db.Add(new Audit.AuditEntry
+        {
+            At = Now,
+            ActorKind = actor.Kind,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            Action = Audit.AuditAction.Updated,
+            EntityType = "WorkItem",
+            EntityId = item.Id.ToString(),
+            Summary = $"Work item {item.SummaryReference ?? item.SourceKey[..Math.Min(12, item.SourceKey.Length)]}: {from} → {to}{(decision is null ? "" : $" ({decision})")}",
+            Changes = System.Text.Json.JsonSerializer.Serialize(changes),
+        });
     }
 
     /// <summary>Starts a run that acts on the item now, unless the automation is paused: then its resume does.</summary>
@@ -286,7 +429,32 @@ public sealed class ItemHandling(
         }
     }
 
-    private static DecisionRecord Record(WorkItem item, Actor actor, string decision, HandlingNote note, DateTime at) => new()
+    /// <summary>A rejection or override names a reason from the kind's list; "other" needs a note that says more.</summary>
+    private static void CheckReason(IAutomationKind kind, string decision, HandlingNote note, bool requireForApproval)
+    {
+        if (decision == Decisions.Approve && !requireForApproval && string.IsNullOrWhiteSpace(note.Reason))
+        {
+            return;
+        }
+
+        var reasons = kind.RejectReasons;
+        if (string.IsNullOrWhiteSpace(note.Reason))
+        {
+            throw new AutomationValidationException(new Dictionary<string, string[]> { ["reason"] = [$"Give the reason: one of {string.Join(", ", reasons.Select(r => r.Code))}."] });
+        }
+
+        if (reasons.FirstOrDefault(r => r.Code == note.Reason.Trim()) is not { } reason)
+        {
+            throw new AutomationValidationException(new Dictionary<string, string[]> { ["reason"] = [$"Not a reason this kind knows: use one of {string.Join(", ", reasons.Select(r => r.Code))}."] });
+        }
+
+        if (reason.NoteRequired && string.IsNullOrWhiteSpace(note.Note))
+        {
+            throw new AutomationValidationException(new Dictionary<string, string[]> { ["note"] = [$"With the reason '{reason.Code}', say in the note what is wrong."] });
+        }
+    }
+
+    private static DecisionRecord Record(WorkItem item, Actor actor, string decision, HandlingNote note, DateTime at, bool isOverride = false) => new()
     {
         WorkItemId = item.Id,
         At = at,
@@ -297,6 +465,8 @@ public sealed class ItemHandling(
         ReasonCodes = item.ReasonCodes,
         Note = string.IsNullOrWhiteSpace(note.Note) ? null : note.Note.Trim(),
         HumanMinutes = note.Minutes,
+        Reason = string.IsNullOrWhiteSpace(note.Reason) ? null : note.Reason.Trim(),
+        Override = isOverride,
     };
 
     private static string Describe(WorkItem item) => item.Status switch

@@ -47,6 +47,8 @@ public abstract class AutomationKind<TSettings> : IAutomationKind
 
     public HumanActions HumanActions(object settings) => HumanActions(TypedSettings(settings));
 
+    public virtual IReadOnlyList<RejectReason> RejectReasons => RejectReason.Defaults;
+
     /// <summary>What a person may do with an escalated item, and what each action does, with these settings.</summary>
     protected virtual HumanActions HumanActions(TSettings settings) => Kinds.HumanActions.Plain;
 

@@ -67,6 +67,12 @@ public interface IAutomationKind
     HumanActions HumanActions(object settings) => Kinds.HumanActions.Plain;
 
     /// <summary>
+    /// Why a person may reject an item or override its decision, as codes with labels; the list ends with
+    /// <c>other</c>, which needs a note. <c>GET /api/automation-kinds</c> lists them.
+    /// </summary>
+    IReadOnlyList<RejectReason> RejectReasons => RejectReason.Defaults;
+
+    /// <summary>
     /// A stored payload as the API answers it, with its long lists (an invoice's lines) cut to one page from
     /// <paramref name="from"/>, and where that page lies, so no answer grows with the document. Unchanged by default.
     /// </summary>
@@ -91,6 +97,20 @@ public sealed record HumanActions(string Approve, string Reject, IReadOnlyList<E
     public bool CanEdit => Editable.Count > 0;
 
     public bool CanCompensate => Compensate is not null;
+}
+
+/// <summary>A reason a person gives for rejecting an item or overriding its decision: its code, its label, and whether a note must say more.</summary>
+public sealed record RejectReason(string Code, string Label, bool NoteRequired = false)
+{
+    public const string Other = "other";
+
+    /// <summary>What every kind offers unless it names its own reasons.</summary>
+    public static IReadOnlyList<RejectReason> Defaults { get; } =
+    [
+        new("wrong-data", "The automation read it wrongly"),
+        new("not-needed", "Nothing should be done with it"),
+        new(Other, "Another reason (say which in the note)", NoteRequired: true),
+    ];
 }
 
 /// <summary>A field a person may correct before approving: its name (as the kind reads it), label, type and help.</summary>

@@ -64,6 +64,11 @@ public sealed class Automation : IVersioned, ITimestamped
 
     public Guardrails Guardrails { get; set; } = new();
 
+    /// <summary>How many days after its decision a person may still override an item's decision (and undo what was done).</summary>
+    public int OverrideWindowDays { get; set; } = DefaultOverrideWindowDays;
+
+    public const int DefaultOverrideWindowDays = 30;
+
     public decimal ImplementationCost { get; set; }
 
     public decimal MonthlyRunningCost { get; set; }

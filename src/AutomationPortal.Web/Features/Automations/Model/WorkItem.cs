@@ -133,12 +133,22 @@ public sealed class DecisionRecord : IEngineRecord
 
     /// <summary>Minutes a person spent on this decision; counts against ROI.</summary>
     public decimal HumanMinutes { get; init; }
+
+    /// <summary>The person's reason code (for a rejection or an override, from the kind's list).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>A person replaced a decision already made (by the automation or a person): an automation error in accuracy.</summary>
+    public bool Override { get; init; }
 }
 
 public enum EscalationStatus
 {
+    /// <summary>Waiting in the queue for someone to claim it.</summary>
     Open,
+    /// <summary>Held by its assignee, who alone may resolve it.</summary>
     Claimed,
+    /// <summary>Put aside until <see cref="Escalation.DeferredUntil"/>; it comes back to the queue then.</summary>
+    Deferred,
     Resolved,
 }
 
@@ -157,11 +167,24 @@ public sealed class Escalation : IVersioned, IEngineRecord
 
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>Who holds the item (claimed, assigned, or deferred by them); null while it waits in the queue.</summary>
     public Guid? AssigneeId { get; set; }
+
+    /// <summary>The assignee's name as the queue shows and sorts it (kept with the row: an API key may hold an item too).</summary>
+    public string? AssigneeName { get; set; }
+
+    /// <summary>When the assignee took it: a resolution's minutes are measured from here.</summary>
+    public DateTime? ClaimedAt { get; set; }
+
+    /// <summary>A deferred item comes back to the queue at this time.</summary>
+    public DateTime? DeferredUntil { get; set; }
 
     public DateTime? DueAt { get; set; }
 
     public DateTime? ResolvedAt { get; set; }
+
+    /// <summary>Who resolved it; the engine's rows leave it null until then.</summary>
+    public Guid? ResolvedById { get; set; }
 
     public long Version { get; set; }
 }
@@ -223,6 +246,8 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
         builder.HasIndex(w => new { w.AutomationId, w.Status });
         builder.HasIndex(w => w.LastRunId);
         builder.HasIndex(w => new { w.AutomationId, w.Lane, w.LastOutcomeAt });
+        // A party's earlier items: the history's checks and the escalation view's "earlier items of the same party".
+        builder.HasIndex(w => new { w.SummaryPartyId, w.ReceivedAt });
     }
 }
 
@@ -238,6 +263,7 @@ internal sealed class DecisionRecordConfiguration : IEntityTypeConfiguration<Dec
         builder.Property(d => d.PersonName).HasMaxLength(256);
         builder.Property(d => d.Note).HasMaxLength(4000);
         builder.HasOne<WorkItem>().WithMany().HasForeignKey(d => d.WorkItemId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(d => d.Reason).HasMaxLength(64);
         builder.HasIndex(d => d.WorkItemId);
     }
 }
@@ -250,8 +276,13 @@ internal sealed class EscalationConfiguration : IEntityTypeConfiguration<Escalat
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(e => e.Reasons).HasMaxLength(1000);
+        builder.Property(e => e.AssigneeName).HasMaxLength(256);
         builder.HasOne<WorkItem>().WithMany().HasForeignKey(e => e.WorkItemId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.Status, e.CreatedAt });
+        builder.HasIndex(e => new { e.AssigneeId, e.Status });
+        builder.HasIndex(e => new { e.Status, e.DeferredUntil });
+        builder.HasIndex(e => new { e.Status, e.ResolvedAt });
+        builder.HasIndex(e => new { e.AutomationId, e.Status });
         builder.HasIndex(e => e.WorkItemId);
     }
 }

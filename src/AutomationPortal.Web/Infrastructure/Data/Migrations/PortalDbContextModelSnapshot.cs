@@ -212,6 +212,9 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("OverrideWindowDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("OwnerId")
                         .HasColumnType("TEXT");
 
@@ -393,11 +396,18 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Override")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("PersonId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PersonName")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReasonCodes")
@@ -513,10 +523,20 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AssigneeName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("AutomationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeferredUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DueAt")
@@ -528,6 +548,9 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResolvedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -546,7 +569,15 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.HasIndex("WorkItemId");
 
+                    b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("AutomationId", "Status");
+
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("Status", "DeferredUntil");
+
+                    b.HasIndex("Status", "ResolvedAt");
 
                     b.ToTable("Escalations", (string)null);
                 });
@@ -710,12 +741,63 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.HasIndex("AutomationId", "Status");
 
+                    b.HasIndex("SummaryPartyId", "ReceivedAt");
+
                     b.HasIndex("AutomationId", "Lane", "LastOutcomeAt");
 
                     b.HasIndex("AutomationId", "Lane", "SourceKey")
                         .IsUnique();
 
                     b.ToTable("WorkItems", (string)null);
+                });
+
+            modelBuilder.Entity("AutomationPortal.Web.Features.Escalations.ItemEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssigneeName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EscalationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkItemId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkItemId", "At");
+
+                    b.ToTable("ItemEvents", (string)null);
                 });
 
             modelBuilder.Entity("AutomationPortal.Web.Features.Users.PortalUser", b =>
@@ -1042,6 +1124,15 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.HasOne("AutomationPortal.Web.Features.Automations.Model.Automation", null)
                         .WithMany()
                         .HasForeignKey("AutomationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AutomationPortal.Web.Features.Escalations.ItemEvent", b =>
+                {
+                    b.HasOne("AutomationPortal.Web.Features.Automations.Model.WorkItem", null)
+                        .WithMany()
+                        .HasForeignKey("WorkItemId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -1,0 +1,389 @@
+using AutomationPortal.Web.Features.Automations;
+using AutomationPortal.Web.Features.Automations.Handling;
+using AutomationPortal.Web.Features.Automations.Kinds;
+using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Infrastructure.Data;
+using AutomationPortal.Web.Infrastructure.Domain;
+using AutomationPortal.Web.Infrastructure.Hosting;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutomationPortal.Web.Features.Escalations;
+
+/// <summary>
+/// The escalation queue, read side: one queue across all automations, filtered, sorted and paged on the server, its
+/// quick views with their counts, and one escalation with the whole context on one page. Names no kind: what an item
+/// is and why it was escalated come from its kind's presentation.
+/// </summary>
+public sealed class EscalationQueries(
+    PortalDbContext db,
+    CurrentActor currentActor,
+    AutomationQueries queries,
+    AutomationKindCatalog catalog,
+    EscalationReturns returns,
+    TimeProvider time,
+    IOptions<OrganisationOptions> organisation,
+    IOptions<EscalationOptions> options)
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>The longest search term or party filter taken; longer ones are cut, never an error.</summary>
+    public const int MaxTermLength = 200;
+
+    public async Task<Paged<EscalationView>> ListAsync(EscalationFilter filter, EscalationSort sort, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(sort);
+        var actor = await RequireQueueAsync();
+        await returns.ReturnDueAsync(cancellationToken);
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var query = Filtered(Rows(), filter, actor);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await Sorted(query, sort).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new Paged<EscalationView>(rows.Select(View).ToList(), total, page, pageSize);
+    }
+
+    /// <summary>The quick views' counts for the current person; each is exactly what its view lists.</summary>
+    public async Task<QueueCounts> CountsAsync(CancellationToken cancellationToken = default)
+    {
+        var actor = await RequireQueueAsync();
+        await returns.ReturnDueAsync(cancellationToken);
+        var me = actor.Id;
+        var since = StartOfToday();
+        var escalations = db.Set<Escalation>().AsNoTracking();
+        var open = await escalations.Where(e => e.Status != EscalationStatus.Resolved)
+            .GroupBy(e => new { e.Status, Mine = e.AssigneeId == me })
+            .Select(g => new { g.Key.Status, g.Key.Mine, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var resolvedToday = await escalations.CountAsync(e => e.Status == EscalationStatus.Resolved && e.ResolvedAt >= since, cancellationToken);
+        return new QueueCounts(
+            open.Sum(g => g.Count),
+            open.Where(g => g.Mine && g.Status is EscalationStatus.Claimed or EscalationStatus.Deferred).Sum(g => g.Count),
+            open.Where(g => g.Status == EscalationStatus.Open).Sum(g => g.Count),
+            open.Where(g => g.Status == EscalationStatus.Deferred).Sum(g => g.Count),
+            resolvedToday);
+    }
+
+    /// <summary>One escalation by id, as the queue shows it; null when there is none.</summary>
+    public async Task<EscalationView?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await RequireQueueAsync();
+        return await Rows().Where(r => r.Id == id).FirstOrDefaultAsync(cancellationToken) is { } row ? View(row) : null;
+    }
+
+    /// <summary>The latest escalation of a work item, if it ever had one.</summary>
+    public async Task<Guid?> OfWorkItemAsync(Guid workItemId, CancellationToken cancellationToken = default)
+    {
+        await RequireQueueAsync();
+        return await db.Set<Escalation>().AsNoTracking().Where(e => e.WorkItemId == workItemId).OrderByDescending(e => e.CreatedAt)
+            .Select(e => (Guid?)e.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>An escalation with everything a person needs to decide it; null when there is none.</summary>
+    public async Task<EscalationDetail?> DetailAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var actor = await RequireQueueAsync();
+        await returns.ReturnDueAsync(cancellationToken);
+        if (await Rows().Where(r => r.Id == id).FirstOrDefaultAsync(cancellationToken) is not { } row)
+        {
+            return null;
+        }
+
+        var escalation = View(row);
+        var item = await queries.WorkItemAsync(row.WorkItemId, cancellationToken) ?? throw new NotFoundException("The escalation's work item is gone.");
+        var kind = catalog.Find(row.Kind);
+        var presentation = kind?.Presentation ?? KindPresentation.Neutral;
+        var stored = await queries.SettingsAsync(row.AutomationId, cancellationToken);
+        var settings = kind is not null && stored is not null ? KindSettings.Read(kind, stored.Settings) : null;
+        var explanation = await presentation.ExplainAsync(new ItemContext(item, settings, queries), cancellationToken);
+        var reasons = item.Item.ReasonCodes.Distinct()
+            .Select(code => new ReasonExplained(code, explanation.Reasons.GetValueOrDefault(code) ?? presentation.DescribeReason(code, settings), presentation.ReasonHelp(code)))
+            .ToList();
+
+        var runs = await queries.RunNamesAsync([item.Item.RunId], cancellationToken);
+        var actions = kind is null || settings is null ? HumanActions.Plain : kind.HumanActions(settings);
+        var automation = await db.Set<Automation>().AsNoTracking().FirstAsync(a => a.Id == row.AutomationId, cancellationToken);
+        var whenPaused = automation.IsPaused
+            ? $"{automation.Name} is paused: an approval is recorded now and acted on when the automation is resumed."
+            : !automation.IsDemo && automation.State is not (AutomationState.Pilot or AutomationState.Production)
+                ? $"{automation.Name} is in {automation.State}: an approval is recorded now and acted on once it is in Pilot or Production."
+                : null;
+        var preview = new ActionPreview(actions.Approve, actions.Reject, actions.Editable, actions.Compensate, kind?.RejectReasons ?? RejectReason.Defaults, whenPaused);
+        var events = await db.Set<ItemEvent>().AsNoTracking().Where(e => e.WorkItemId == row.WorkItemId).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken);
+        var heldByMe = actor.Id is not null && row.AssigneeId == actor.Id && row.Status is EscalationStatus.Claimed or EscalationStatus.Deferred;
+        return new EscalationDetail(
+            escalation,
+            item,
+            reasons,
+            await EarlierAsync(row, cancellationToken),
+            runs.GetValueOrDefault(item.Item.RunId),
+            queries.OriginalFile(item.Item.OriginalRef) is not null,
+            events.Where(e => e.Type == ItemEventType.Note).Select(e => new TimelineEntry(e.At, "note", e.ActorName, e.Text ?? "")).ToList(),
+            ItemTimeline.Of(item, events, presentation),
+            preview,
+            heldByMe,
+            heldByMe ? MeasuredMinutes(row.ClaimedAt) : 0,
+            options.Value.MaxMinutes);
+    }
+
+    /// <summary>Minutes from the claim to now, rounded up and capped by the setting.</summary>
+    public int MeasuredMinutes(DateTime? claimedAt)
+    {
+        if (claimedAt is not { } claimed)
+        {
+            return 0;
+        }
+
+        var minutes = (int)Math.Ceiling(Math.Max(0, (Now - claimed).TotalMinutes));
+        return Math.Clamp(minutes, 0, options.Value.MaxMinutes);
+    }
+
+    /// <summary>The latest items of the same party (by its id, else its name) across automations of the kind, and how each was decided.</summary>
+    private async Task<IReadOnlyList<EarlierItem>> EarlierAsync(QueueRow row, CancellationToken cancellationToken)
+    {
+        if (row.PartyId is null && row.Party is null)
+        {
+            return [];
+        }
+
+        var items = db.Set<WorkItem>().AsNoTracking().Where(w => w.Id != row.WorkItemId && w.Lane == Lane.Live && w.Status != WorkItemStatus.Quarantined);
+        items = row.PartyId is { } partyId ? items.Where(w => w.SummaryPartyId == partyId) : items.Where(w => w.SummaryPartyId == null && w.SummaryParty == row.Party);
+        var earlier = await items
+            .Join(db.Set<Automation>().Where(a => a.Kind == row.Kind), w => w.AutomationId, a => a.Id, (w, a) => new { Item = w, AutomationName = a.Name })
+            .OrderByDescending(x => x.Item.ReceivedAt).ThenByDescending(x => x.Item.Id)
+            .Take(10)
+            .ToListAsync(cancellationToken);
+        var ids = earlier.Select(e => e.Item.Id).ToList();
+        var people = (await db.Set<DecisionRecord>().AsNoTracking().Where(d => ids.Contains(d.WorkItemId) && d.DecidedBy == DecidedBy.Person).ToListAsync(cancellationToken))
+            .GroupBy(d => d.WorkItemId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(d => d.At).ToList());
+        return earlier.Select(e =>
+        {
+            var decisions = people.GetValueOrDefault(e.Item.Id);
+            var last = decisions?.LastOrDefault();
+            return new EarlierItem(e.Item.Id, e.AutomationName, e.Item.SummaryReference, e.Item.SummaryAmount, e.Item.SummaryCurrency, e.Item.SummaryDate, e.Item.ReceivedAt,
+                e.Item.Status, e.Item.Decision, last?.PersonName ?? "the automation", decisions?.Any(d => d.Override) == true, last?.Note);
+        }).ToList();
+    }
+
+    private IQueryable<QueueRow> Rows() =>
+        from e in db.Set<Escalation>().AsNoTracking()
+        join w in db.Set<WorkItem>() on e.WorkItemId equals w.Id
+        join a in db.Set<Automation>() on e.AutomationId equals a.Id
+        select new QueueRow
+        {
+            Id = e.Id,
+            WorkItemId = e.WorkItemId,
+            AutomationId = e.AutomationId,
+            AutomationName = a.Name,
+            Kind = a.Kind,
+            Status = e.Status,
+            AssigneeId = e.AssigneeId,
+            AssigneeName = e.AssigneeName,
+            Reasons = e.Reasons,
+            CreatedAt = e.CreatedAt,
+            ClaimedAt = e.ClaimedAt,
+            DeferredUntil = e.DeferredUntil,
+            ResolvedAt = e.ResolvedAt,
+            Reference = w.SummaryReference,
+            Party = w.SummaryParty,
+            PartyId = w.SummaryPartyId,
+            Amount = w.SummaryAmount,
+            Currency = w.SummaryCurrency,
+            Type = w.SummaryType,
+            DocumentDate = w.SummaryDate,
+            ItemStatus = w.Status,
+            Version = e.Version,
+        };
+
+    private IQueryable<QueueRow> Filtered(IQueryable<QueueRow> query, EscalationFilter filter, Actor actor)
+    {
+        var me = actor.Id;
+        switch (filter.View)
+        {
+            case QueueView.Mine:
+                query = query.Where(r => r.AssigneeId == me && (r.Status == EscalationStatus.Claimed || r.Status == EscalationStatus.Deferred));
+                break;
+            case QueueView.Unassigned:
+                query = query.Where(r => r.Status == EscalationStatus.Open);
+                break;
+            case QueueView.Deferred:
+                query = query.Where(r => r.Status == EscalationStatus.Deferred);
+                break;
+            case QueueView.ResolvedToday:
+                var since = StartOfToday();
+                query = query.Where(r => r.Status == EscalationStatus.Resolved && r.ResolvedAt >= since);
+                break;
+            default:
+                if (filter.Status is null)
+                {
+                    query = query.Where(r => r.Status != EscalationStatus.Resolved);
+                }
+
+                break;
+        }
+
+        if (filter.Status is { } status)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+
+        if (filter.AutomationId is { } automationId)
+        {
+            query = query.Where(r => r.AutomationId == automationId);
+        }
+
+        switch (filter.Assignee?.Trim())
+        {
+            case null or "":
+                break;
+            case "me":
+                query = query.Where(r => r.AssigneeId == me);
+                break;
+            case "none":
+                query = query.Where(r => r.AssigneeId == null);
+                break;
+            case var text when Guid.TryParse(text, out var assignee):
+                query = query.Where(r => r.AssigneeId == assignee);
+                break;
+            default:
+                throw new PortalValidationException(new Dictionary<string, string[]> { ["assignee"] = ["Give a user id, 'me' or 'none'."] });
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Reason))
+        {
+            var code = Cut(filter.Reason);
+            query = query.Where(r => r.Reasons == code || r.Reasons.StartsWith(code + " ") || r.Reasons.EndsWith(" " + code) || r.Reasons.Contains(" " + code + " "));
+        }
+
+        // Amounts compare as numbers (SQLite keeps decimals as text).
+        if (filter.MinAmount is { } min)
+        {
+            var floor = (double)min;
+            query = query.Where(r => r.Amount != null && (double)r.Amount >= floor);
+        }
+
+        if (filter.MaxAmount is { } max)
+        {
+            var ceiling = (double)max;
+            query = query.Where(r => r.Amount != null && (double)r.Amount <= ceiling);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Party))
+        {
+            var party = Cut(filter.Party);
+            var pattern = Like(party);
+            query = query.Where(r => r.PartyId == party || EF.Functions.Like(r.Party, pattern, "\\"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var pattern = Like(Cut(filter.Search));
+            query = query.Where(r => EF.Functions.Like(r.Reference, pattern, "\\") || EF.Functions.Like(r.Party, pattern, "\\"));
+        }
+
+        if (filter.MinAgeHours is { } minAge)
+        {
+            var before = Now.AddHours(-Math.Clamp(minAge, 0, 100_000));
+            query = query.Where(r => r.CreatedAt <= before);
+        }
+
+        if (filter.MaxAgeHours is { } maxAge)
+        {
+            var after = Now.AddHours(-Math.Clamp(maxAge, 0, 100_000));
+            query = query.Where(r => r.CreatedAt >= after);
+        }
+
+        return query;
+    }
+
+    private static IQueryable<QueueRow> Sorted(IQueryable<QueueRow> query, EscalationSort sort) => (sort.Field, sort.Descending) switch
+    {
+        (EscalationSortField.Amount, false) => query.OrderBy(r => (double?)r.Amount).ThenBy(r => r.Id),
+        (EscalationSortField.Amount, true) => query.OrderByDescending(r => (double?)r.Amount).ThenBy(r => r.Id),
+        (EscalationSortField.Reference, false) => query.OrderBy(r => r.Reference).ThenBy(r => r.Id),
+        (EscalationSortField.Reference, true) => query.OrderByDescending(r => r.Reference).ThenBy(r => r.Id),
+        (EscalationSortField.Party, false) => query.OrderBy(r => r.Party).ThenBy(r => r.Id),
+        (EscalationSortField.Party, true) => query.OrderByDescending(r => r.Party).ThenBy(r => r.Id),
+        (EscalationSortField.Automation, false) => query.OrderBy(r => r.AutomationName).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        (EscalationSortField.Automation, true) => query.OrderByDescending(r => r.AutomationName).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        (EscalationSortField.Assignee, false) => query.OrderBy(r => r.AssigneeName).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        (EscalationSortField.Assignee, true) => query.OrderByDescending(r => r.AssigneeName).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        (EscalationSortField.Status, false) => query.OrderBy(r => r.Status).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        (EscalationSortField.Status, true) => query.OrderByDescending(r => r.Status).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        // Age: the oldest first unless asked otherwise, as a queue is worked.
+        (_, false) => query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        (_, true) => query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id),
+    };
+
+    private EscalationView View(QueueRow r)
+    {
+        var presentation = catalog.Find(r.Kind)?.Presentation ?? KindPresentation.Neutral;
+        var view = new EscalationView(r.Id, r.WorkItemId, r.AutomationId, r.AutomationName, r.Kind, r.Status,
+            r.AssigneeId is { } assignee ? new PersonRef(assignee, r.AssigneeName ?? "unknown") : null,
+            r.Reasons.Length == 0 ? [] : r.Reasons.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            r.CreatedAt, r.ClaimedAt, r.DeferredUntil, r.ResolvedAt, r.Reference, r.Party, r.PartyId, r.Amount, r.Currency, r.Type, r.DocumentDate, r.ItemStatus, r.Version);
+        var fields = presentation.ApiFields(new WorkItemView(r.WorkItemId, r.AutomationId, "", Lane.Live, r.ItemStatus, null, view.ReasonCodes, r.Reference, r.Party, r.PartyId,
+            r.Amount, r.Currency, r.Type, null, null, r.CreatedAt, null, 0, Guid.Empty, Guid.Empty, r.DocumentDate));
+        return fields.Count == 0 ? view : view with { KindFields = new Dictionary<string, object?>(fields) };
+    }
+
+    /// <summary>Midnight today in the organisation's time zone, in UTC.</summary>
+    public DateTime StartOfToday()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(organisation.Value.TimeZone);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(Now, zone).Date;
+        return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone);
+    }
+
+    private async Task<Actor> RequireQueueAsync()
+    {
+        var actor = await currentActor.GetAsync();
+        if (!actor.Has(Role.Agent) && !actor.Has(Role.Manager) && !actor.Has(Role.Admin))
+        {
+            throw new ForbiddenException("Only Agents, Managers and Admins see the escalation queue.");
+        }
+
+        return actor;
+    }
+
+    private static string Cut(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length > MaxTermLength ? trimmed[..MaxTermLength] : trimmed;
+    }
+
+    private static string Like(string term) =>
+        "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>One row of the queue: the escalation, its item's summary and its automation, flat for filters and sorts.</summary>
+    private sealed class QueueRow
+    {
+        public Guid Id { get; init; }
+        public Guid WorkItemId { get; init; }
+        public Guid AutomationId { get; init; }
+        public string AutomationName { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public EscalationStatus Status { get; init; }
+        public Guid? AssigneeId { get; init; }
+        public string? AssigneeName { get; init; }
+        public string Reasons { get; init; } = "";
+        public DateTime CreatedAt { get; init; }
+        public DateTime? ClaimedAt { get; init; }
+        public DateTime? DeferredUntil { get; init; }
+        public DateTime? ResolvedAt { get; init; }
+        public string? Reference { get; init; }
+        public string? Party { get; init; }
+        public string? PartyId { get; init; }
+        public decimal? Amount { get; init; }
+        public string? Currency { get; init; }
+        public string? Type { get; init; }
+        public DateOnly? DocumentDate { get; init; }
+        public WorkItemStatus ItemStatus { get; init; }
+        public long Version { get; init; }
+    }
+}

@@ -19,7 +19,7 @@ public interface IKindDemo
 }
 
 /// <summary>What a kind's demo may do: create its automation once, give it history, fill its folders, run it now.</summary>
-public sealed class AutomationDemo(PortalDbContext db, CreateAutomation create, PortalDatabase database, AutomationScheduler scheduler, TimeProvider time)
+public sealed class AutomationDemo(PortalDbContext db, CreateAutomation create, PortalDatabase database, AutomationScheduler scheduler, DemoStories stories, TimeProvider time)
 {
     public string DataFolder => database.DataFolder;
 
@@ -48,13 +48,92 @@ public sealed class AutomationDemo(PortalDbContext db, CreateAutomation create, 
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Runs the automation now, so its pages have something to show from the first minute.</summary>
-    public async Task RunNowAsync(Guid automationId, CancellationToken cancellationToken)
+    /// <summary>Runs the automation now, so its pages have something to show from the first minute; the run's id.</summary>
+    public async Task<Guid> RunNowAsync(Guid automationId, CancellationToken cancellationToken)
     {
         var run = new AutomationRun { AutomationId = automationId, Trigger = RunTrigger.Manual, QueuedAt = Now, RequestedBy = "demo" };
         db.Add(run);
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.TriggerNowAsync(automationId, run.Id, cancellationToken);
+        return run.Id;
+    }
+
+    /// <summary>
+    /// What the demo's people do once a run has ended (claim, decide, defer, override), played in the background as
+    /// they would in the portal, so the queue tells a true story: every figure it shows comes from real actions.
+    /// </summary>
+    public void After(Guid runId, DemoStory story) => stories.After(runId, story);
+}
+
+/// <summary>A demo's people at work after a run: given the portal's services, in a scope of its own.</summary>
+public delegate Task DemoStory(IServiceProvider services, CancellationToken cancellationToken);
+
+/// <summary>
+/// Plays the demo's stories after their runs end, one at a time, in the background. <see cref="WhenIdleAsync"/> waits
+/// until every story told so far has been played, for whoever needs the demo complete (a browser test).
+/// </summary>
+public sealed class DemoStories(IServiceScopeFactory scopes, ILogger<DemoStories> logger) : BackgroundService
+{
+    private readonly System.Threading.Channels.Channel<(Guid RunId, DemoStory Story)> _stories =
+        System.Threading.Channels.Channel.CreateUnbounded<(Guid RunId, DemoStory Story)>();
+
+    private int _pending;
+    private TaskCompletionSource _idle = Idle();
+
+    public void After(Guid runId, DemoStory story)
+    {
+        if (Interlocked.Increment(ref _pending) == 1)
+        {
+            _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        _stories.Writer.TryWrite((runId, story));
+    }
+
+    /// <summary>Completes once no story is waiting or playing.</summary>
+    public Task WhenIdleAsync() => Volatile.Read(ref _pending) == 0 ? Task.CompletedTask : _idle.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var (runId, story) in _stories.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+                // The run may wait behind others; a demo whose run never ends tells no story.
+                for (var waited = 0; waited < 1200; waited++)
+                {
+                    var status = await db.Set<AutomationRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => (RunStatus?)r.Status).FirstOrDefaultAsync(stoppingToken);
+                    if (status is not (RunStatus.Queued or RunStatus.Running))
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(500, stoppingToken);
+                }
+
+                await story(scope.ServiceProvider, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "A demo story could not be played to its end; the demo shows what was done before.");
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref _pending) == 0)
+                {
+                    _idle.TrySetResult();
+                }
+            }
+        }
+    }
+
+    private static TaskCompletionSource Idle()
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        idle.SetResult();
+        return idle;
     }
 }
 

@@ -38,6 +38,8 @@ public static class AutomationsModule
         services.AddScoped<AutomationUploads>();
         services.AddScoped<IStartupTask, ReconcileSchedulesTask>();
         services.AddScoped<AutomationDemo>();
+        services.AddSingleton<DemoStories>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoStories>());
         services.AddScoped<IStartupTask, AutomationsDemoTask>();
 
         var database = PortalDatabase.For(builder);

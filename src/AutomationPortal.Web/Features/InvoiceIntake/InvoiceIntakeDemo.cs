@@ -1,5 +1,11 @@
 using AutomationPortal.Web.Features.Automations;
+using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.Automations.Model;
+using AutomationPortal.Web.Features.Escalations;
+using AutomationPortal.Web.Infrastructure.Hosting;
+using AutomationPortal.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 
 namespace AutomationPortal.Web.Features.InvoiceIntake;
@@ -35,8 +41,92 @@ internal sealed class InvoiceIntakeDemo : IKindDemo
             File.SetLastWriteTimeUtc(path, settled);
         }
 
-        // Read the demo inbox once now, so the invoice pages have something to show from the first minute.
-        await demo.RunNowAsync(id, cancellationToken);
+        // Read the demo inbox once now, so the invoice pages have something to show from the first minute; then the
+        // demo's people work the queue.
+        var run = await demo.RunNowAsync(id, cancellationToken);
+        demo.After(run, (services, token) => PlayQueueAsync(services, id, token));
+    }
+
+    /// <summary>
+    /// The demo's people at work, through the queue's own actions: the Agent resolves three invoices (with the minutes
+    /// each took), defers one until tomorrow morning and holds two; the duplicate and an unusual amount wait unassigned;
+    /// the Manager overrides an invoice the automation approved, so its reversal goes to the next export.
+    /// </summary>
+    internal static async Task PlayQueueAsync(IServiceProvider services, Guid automationId, CancellationToken cancellationToken)
+    {
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        if (await DemoPerson.FindAsync(services, Demo.DemoModule.AgentEmail, Role.Agent) is not { } agent)
+        {
+            return;
+        }
+
+        await using (var scope = DemoPerson.Scope(scopes, agent))
+        {
+            var queue = scope.ServiceProvider.GetRequiredService<EscalationQueries>();
+            var actions = scope.ServiceProvider.GetRequiredService<EscalationActions>();
+            var waiting = (await queue.ListAsync(new EscalationFilter(QueueView.Unassigned, automationId), new EscalationSort(), 1, 50, cancellationToken)).Items.ToList();
+            // Left for whoever opens the demo: the duplicate, and one unusual or high amount.
+            var left = new[] { waiting.FirstOrDefault(e => e.ReasonCodes.Contains("duplicate")), waiting.FirstOrDefault(e => e.ReasonCodes.Contains("unusual-amount") || e.ReasonCodes.Contains("over-threshold")) };
+            var rest = waiting.Where(e => !left.Contains(e)).ToList();
+
+            EscalationView? Take(Func<EscalationView, bool> which)
+            {
+                var found = rest.FirstOrDefault(which);
+                if (found is not null)
+                {
+                    rest.Remove(found);
+                }
+
+                return found;
+            }
+
+            async Task ResolveAsync(EscalationView? escalation, ResolveRequest request)
+            {
+                if (escalation is not null)
+                {
+                    await actions.ClaimAsync(escalation.Id, cancellationToken);
+                    await actions.ResolveAsync(escalation.Id, request, cancellationToken);
+                }
+            }
+
+            await ResolveAsync(Take(e => e.ReasonCodes.Any(c => c.StartsWith("arithmetic:", StringComparison.Ordinal))),
+                new ResolveRequest("Reject", "wrong-amount", "The totals do not add up; asked the supplier for a corrected invoice.", 7));
+            await ResolveAsync(Take(e => e.ReasonCodes.Contains("possible-duplicate")),
+                new ResolveRequest("Reject", "duplicate", "The same invoice as INV-2026-00004 under another number.", 4));
+            await ResolveAsync(Take(_ => true), new ResolveRequest("Approve", null, "Checked against the purchase order: the amount was agreed.", 6));
+            if (Take(_ => true) is { } deferred)
+            {
+                await actions.ClaimAsync(deferred.Id, cancellationToken);
+                var zone = TimeZoneInfo.FindSystemTimeZoneById(scope.ServiceProvider.GetRequiredService<IOptions<OrganisationOptions>>().Value.TimeZone);
+                var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+                var tomorrow = TimeZoneInfo.ConvertTime(now, zone).Date.AddDays(1).AddHours(9);
+                await actions.DeferAsync(deferred.Id, new DateTimeOffset(tomorrow, zone.GetUtcOffset(tomorrow)), "Asked the supplier for the order number; back tomorrow morning.", cancellationToken);
+            }
+
+            foreach (var held in rest.Take(2))
+            {
+                await actions.ClaimAsync(held.Id, cancellationToken);
+            }
+        }
+
+        if (await DemoPerson.FindAsync(services, Demo.DemoModule.ManagerEmail, Role.Manager) is not { } manager)
+        {
+            return;
+        }
+
+        await using (var scope = DemoPerson.Scope(scopes, manager))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Infrastructure.Data.PortalDbContext>();
+            var approved = await db.Set<WorkItem>().AsNoTracking()
+                .Where(w => w.AutomationId == automationId && w.Lane == Lane.Live && w.Status == WorkItemStatus.Done && w.Decision == Decisions.Approve
+                    && db.Set<Effect>().Any(e => e.WorkItemId == w.Id) && !db.Set<DecisionRecord>().Any(d => d.WorkItemId == w.Id && d.DecidedBy == DecidedBy.Person))
+                .OrderBy(w => w.SummaryReference).Select(w => (Guid?)w.Id).FirstOrDefaultAsync(cancellationToken);
+            if (approved is { } item)
+            {
+                await scope.ServiceProvider.GetRequiredService<EscalationActions>().OverrideAsync(item,
+                    new OverrideRequest("Reject", "not-ordered", "Nobody here ordered this: reversed before payment.", 5), cancellationToken);
+            }
+        }
     }
 
     /// <summary>The demo inbox: every format, and each thing invoice intake is there to catch.</summary>

@@ -118,7 +118,7 @@ internal sealed class InvoiceIntakeDemo : IKindDemo
         {
             var db = scope.ServiceProvider.GetRequiredService<Infrastructure.Data.PortalDbContext>();
             var approved = await db.Set<WorkItem>().AsNoTracking()
-                .Where(w => w.AutomationId == automationId && w.Lane == Lane.Live && w.Status == WorkItemStatus.Done && w.Decision == Decisions.Approve
+                .Where(w => w.AutomationId == automationId && w.Lane == Lane.Live && w.Status == WorkItemStatus.Done && w.Decision == Decisions.Approve && w.SummaryType == "Invoice"
                     && db.Set<Effect>().Any(e => e.WorkItemId == w.Id) && !db.Set<DecisionRecord>().Any(d => d.WorkItemId == w.Id && d.DecidedBy == DecidedBy.Person))
                 .OrderBy(w => w.SummaryReference).Select(w => (Guid?)w.Id).FirstOrDefaultAsync(cancellationToken);
             if (approved is { } item)

@@ -106,7 +106,7 @@ public sealed class EscalationQueries(
         var actions = kind is null || settings is null ? HumanActions.Plain : kind.HumanActions(settings);
         var automation = await db.Set<Automation>().AsNoTracking().FirstAsync(a => a.Id == row.AutomationId, cancellationToken);
         var whenPaused = automation.IsPaused
-            ? $"{automation.Name} is paused: an approval is recorded now and acted on when the automation is resumed."
+            ? $"{automation.Name} is paused: an approval is recorded now. {presentation.WaitsForResume}"
             : !automation.IsDemo && automation.State is not (AutomationState.Pilot or AutomationState.Production)
                 ? $"{automation.Name} is in {automation.State}: an approval is recorded now and acted on once it is in Pilot or Production."
                 : null;

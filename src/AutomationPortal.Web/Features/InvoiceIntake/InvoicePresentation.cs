@@ -48,6 +48,8 @@ public sealed class InvoicePresentation : KindPresentation
 
     public override string ActedVerb => "Posted";
 
+    public override string WaitsForResume => "It will post when the automation is resumed.";
+
     public override string ActionFailedPrefix => "Posting failed";
 
     public override string NothingDoneYet => "Nothing yet. Approved invoices are exported at the end of their run; escalated ones wait for a person.";

@@ -83,6 +83,9 @@ public class KindPresentation
     /// <summary>What an item approved and acted on has become, in a sentence.</summary>
     public virtual string ActedOn => "Approved and acted on.";
 
+    /// <summary>What becomes of an approved item while its automation is paused, in a sentence.</summary>
+    public virtual string WaitsForResume => "It will be acted on when the automation is resumed.";
+
     /// <summary>What a failed act step means for the item, before its error.</summary>
     public virtual string ActionFailedPrefix => "The action failed";
 

@@ -50,7 +50,7 @@ public sealed class EscalationQueries(
     {
         var actor = await RequireQueueAsync();
         await returns.ReturnDueAsync(cancellationToken);
-        var me = actor.Id;
+        var me = actor.Id ?? Guid.Empty;
         var since = StartOfToday();
         var escalations = db.Set<Escalation>().AsNoTracking();
         var open = await escalations.Where(e => e.Status != EscalationStatus.Resolved)
@@ -200,7 +200,8 @@ public sealed class EscalationQueries(
 
     private IQueryable<QueueRow> Filtered(IQueryable<QueueRow> query, EscalationFilter filter, Actor actor)
     {
-        var me = actor.Id;
+        // A caller without an id holds nothing: "mine" must never match the unassigned.
+        var me = actor.Id ?? Guid.Empty;
         switch (filter.View)
         {
             case QueueView.Mine:

@@ -127,14 +127,22 @@ public sealed class ItemHandling(
             throw new ConflictException(option.Why ?? $"This item's decision is {decision} already: there is nothing to override.");
         }
 
+        if (decision == Decisions.Reject && !option.Compensates && item.Status is WorkItemStatus.AwaitingAction or WorkItemStatus.ActionFailed
+            && await db.Set<AutomationRun>().AnyAsync(r => r.AutomationId == automation.Id && r.Status == RunStatus.Running, cancellationToken))
+        {
+            // Its action may be under way this moment: cancelling now could leave something posted for a rejected item.
+            throw new ConflictException($"{automation.Name} is running and may be acting on this item right now: try again once the run has finished.");
+        }
+
         var now = Now;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         WorkItemStatus target;
         if (decision == Decisions.Approve)
         {
-            // A rejected item is acted on after all: the engine's act step, once, as for any approval.
+            // A rejected item is acted on after all: the engine's act step, once, as for any approval, with attempts of its own.
             target = WorkItemStatus.AwaitingAction;
             await MoveAsync(db, item, item.Status, target, Decisions.Approve, null, null, actor, cancellationToken);
+            await db.Set<WorkItem>().Where(w => w.Id == item.Id).ExecuteUpdateAsync(u => u.SetProperty(w => w.ActionAttempts, 0), cancellationToken);
         }
         else if (option.Compensates)
         {

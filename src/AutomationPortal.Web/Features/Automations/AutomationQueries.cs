@@ -142,7 +142,7 @@ public sealed class AutomationQueries(PortalDbContext db, PortalFolders folders,
         if (!string.IsNullOrWhiteSpace(search))
         {
             // By reference (an invoice number), party (a supplier) or party id; the term is taken literally.
-            var pattern = "%" + search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = SqlLike.Containing(search.Trim());
             query = query.Where(w => EF.Functions.Like(w.SummaryReference, pattern, "\\") || EF.Functions.Like(w.SummaryParty, pattern, "\\") || EF.Functions.Like(w.SummaryPartyId, pattern, "\\"));
         }
 

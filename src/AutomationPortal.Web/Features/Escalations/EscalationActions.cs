@@ -312,11 +312,7 @@ public sealed class EscalationActions(
 
     private async Task<Actor> RequireHandlerAsync()
     {
-        var actor = await currentActor.GetAsync();
-        if (!actor.Has(Role.Agent) && !actor.Has(Role.Manager) && !actor.Has(Role.Admin))
-        {
-            throw new ForbiddenException("Only Agents, Managers and Admins handle escalations.");
-        }
+        var actor = (await currentActor.GetAsync()).RequireItemHandler("Only Agents, Managers and Admins handle escalations.");
 
         if (actor.Id is null)
         {

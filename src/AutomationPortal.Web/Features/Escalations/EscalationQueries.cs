@@ -275,13 +275,13 @@ public sealed class EscalationQueries(
         if (!string.IsNullOrWhiteSpace(filter.Party))
         {
             var party = Cut(filter.Party);
-            var pattern = Like(party);
+            var pattern = SqlLike.Containing(party);
             query = query.Where(r => r.PartyId == party || EF.Functions.Like(r.Party, pattern, "\\"));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var pattern = Like(Cut(filter.Search));
+            var pattern = SqlLike.Containing(Cut(filter.Search));
             query = query.Where(r => EF.Functions.Like(r.Reference, pattern, "\\") || EF.Functions.Like(r.Party, pattern, "\\"));
         }
 
@@ -339,25 +339,14 @@ public sealed class EscalationQueries(
         return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone);
     }
 
-    private async Task<Actor> RequireQueueAsync()
-    {
-        var actor = await currentActor.GetAsync();
-        if (!actor.Has(Role.Agent) && !actor.Has(Role.Manager) && !actor.Has(Role.Admin))
-        {
-            throw new ForbiddenException("Only Agents, Managers and Admins see the escalation queue.");
-        }
-
-        return actor;
-    }
+    private async Task<Actor> RequireQueueAsync() =>
+        (await currentActor.GetAsync()).RequireItemHandler("Only Agents, Managers and Admins see the escalation queue.");
 
     private static string Cut(string text)
     {
         var trimmed = text.Trim();
         return trimmed.Length > MaxTermLength ? trimmed[..MaxTermLength] : trimmed;
     }
-
-    private static string Like(string term) =>
-        "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 

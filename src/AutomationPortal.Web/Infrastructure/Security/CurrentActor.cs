@@ -35,6 +35,20 @@ public sealed record Actor(ActorKind Kind, Guid? Id, string Name)
         }
     }
 
+    /// <summary>Whether the actor may work the escalation queue and decide items: an Agent, a Manager or an Admin.</summary>
+    public bool HandlesItems => Has(Role.Agent) || Has(Role.Manager) || Has(Role.Admin);
+
+    /// <summary>Refuses the call unless the actor is an Agent, a Manager or an Admin; <paramref name="message"/> says what they may not do.</summary>
+    public Actor RequireItemHandler(string message)
+    {
+        if (!HandlesItems)
+        {
+            throw new ForbiddenException(message);
+        }
+
+        return this;
+    }
+
     public static Actor FromPrincipal(ClaimsPrincipal principal)
     {
         if (principal.Identity?.IsAuthenticated != true)

@@ -406,16 +406,8 @@ public sealed class ItemHandling(
         return (item, automation, catalog.Get(automation.Kind));
     }
 
-    private async Task<Actor> RequireHandlerAsync()
-    {
-        var actor = await currentActor.GetAsync();
-        if (!actor.Has(Role.Agent) && !actor.Has(Role.Manager) && !actor.Has(Role.Admin))
-        {
-            throw new ForbiddenException("Only Agents, Managers and Admins may decide items.");
-        }
-
-        return actor;
-    }
+    private async Task<Actor> RequireHandlerAsync() =>
+        (await currentActor.GetAsync()).RequireItemHandler("Only Agents, Managers and Admins may decide items.");
 
     private static void Check(HandlingNote note)
     {

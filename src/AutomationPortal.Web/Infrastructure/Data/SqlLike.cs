@@ -1,6 +1,6 @@
 namespace AutomationPortal.Web.Infrastructure.Data;
 
-/// <summary>A search term taken literally in a SQL <c>LIKE</c> (with <c>\\</c> as the escape): its wildcards match only themselves.</summary>
+/// <summary>A search term taken literally in a SQL <c>LIKE</c> (with a backslash as the escape): its wildcards match only themselves.</summary>
 public static class SqlLike
 {
     public const string Escape = "\\";

@@ -181,6 +181,32 @@ public sealed class EscalationPageTests : PortalDatabaseTest
     }
 
     [Fact]
+    public async Task DeferringUntilTomorrowMorningMeansNineInTheOrganisationsTimeZone()
+    {
+        SignInAsPerson(Role.Agent, "agent@portal.test");
+        var scene = Seed();
+        var dialogs = RenderProviders();
+        var page = Render<EscalationPage>(p => p.Add(e => e.Id, scene.EscalationId));
+        Button(page.WaitForElement("[data-testid=claim]")).Click();
+        page.WaitForAssertion(() => Assert.False(Button(page, "defer").HasAttribute("disabled")));
+
+        Button(page, "defer").Click();
+        dialogs.WaitForElement("[data-testid=defer-quick] .mud-chip").Click();
+        Button(dialogs.Find("[data-testid=defer-submit]")).Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Say why the item waits", dialogs.Find("[data-testid=defer-dialog]").TextContent, StringComparison.Ordinal));
+        dialogs.Find("textarea[data-testid=defer-note], [data-testid=defer-note] textarea").Input("Waiting for the supplier's credit note.");
+        Button(dialogs.Find("[data-testid=defer-submit]")).Click();
+
+        // 30 November, 10:00 in Berlin: tomorrow at 09:00 there (winter time, UTC+1) is 08:00 UTC.
+        page.WaitForAssertion(() => Assert.Contains("Deferred until 2026-12-01 09:00", page.Find("[data-testid=escalation-status]").TextContent, StringComparison.Ordinal));
+        await using var db = NewContext();
+        var escalation = await db.Set<Escalation>().SingleAsync(e => e.Id == scene.EscalationId);
+        Assert.Equal(EscalationStatus.Deferred, escalation.Status);
+        Assert.Equal(new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc), escalation.DeferredUntil);
+        Assert.Contains("Waiting for the supplier's credit note.", page.Find("[data-testid=timeline]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnOverrideOutsideTheWindowIsOffAndSaysWhy()
     {
         SignInAsPerson(Role.Manager, "manager@portal.test");

@@ -152,7 +152,11 @@ public sealed record ActionPreview(
     IReadOnlyList<EditableField> Editable,
     string? Compensate,
     IReadOnlyList<RejectReason> RejectReasons,
-    string? WhenPaused);
+    string? WhenPaused)
+{
+    /// <summary>The current value of each editable field, as the automation read it (or a person corrected it).</summary>
+    public IReadOnlyDictionary<string, string?> Values { get; init; } = new Dictionary<string, string?>();
+}
 
 /// <summary>
 /// An escalation with the whole context on one page: the item with its payload, decisions and effects, the reasons in
@@ -172,6 +176,9 @@ public sealed record EscalationDetail(
     bool HeldByMe,
     int MeasuredMinutes,
     int MaxMinutes);
+
+/// <summary>A person who may be given an item: an active Agent, Manager or Admin, with their roles.</summary>
+public sealed record AssignablePerson(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles);
 
 /// <summary>A reason code in plain words, with the figure it was judged by and what to check.</summary>
 public sealed record ReasonExplained(string Code, string Text, string? Check);

@@ -110,7 +110,10 @@ public sealed class EscalationQueries(
             : !automation.IsDemo && automation.State is not (AutomationState.Pilot or AutomationState.Production)
                 ? $"{automation.Name} is in {automation.State}: an approval is recorded now and acted on once it is in Pilot or Production."
                 : null;
-        var preview = new ActionPreview(actions.Approve, actions.Reject, actions.Editable, actions.Compensate, kind?.RejectReasons ?? RejectReason.Defaults, whenPaused);
+        var preview = new ActionPreview(actions.Approve, actions.Reject, actions.Editable, actions.Compensate, kind?.RejectReasons ?? RejectReason.Defaults, whenPaused)
+        {
+            Values = actions.CanEdit ? presentation.EditableValues(item.Payload) : new Dictionary<string, string?>(),
+        };
         var events = await db.Set<ItemEvent>().AsNoTracking().Where(e => e.WorkItemId == row.WorkItemId).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken);
         var heldByMe = actor.Id is not null && row.AssigneeId == actor.Id && row.Status is EscalationStatus.Claimed or EscalationStatus.Deferred;
         return new EscalationDetail(
@@ -126,6 +129,47 @@ public sealed class EscalationQueries(
             heldByMe,
             heldByMe ? MeasuredMinutes(row.ClaimedAt) : 0,
             options.Value.MaxMinutes);
+    }
+
+    /// <summary>Everything that happened to a work item, escalated or not, oldest first; empty when there is no such item.</summary>
+    public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(WorkItemDetail item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        await RequireQueueAsync();
+        var events = await db.Set<ItemEvent>().AsNoTracking().Where(e => e.WorkItemId == item.Item.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken);
+        return ItemTimeline.Of(item, events, catalog.Find(item.Kind)?.Presentation ?? KindPresentation.Neutral);
+    }
+
+    /// <summary>The reason codes of the items waiting in the queue, for its filter, in order.</summary>
+    public async Task<IReadOnlyList<string>> ReasonCodesAsync(CancellationToken cancellationToken = default)
+    {
+        await RequireQueueAsync();
+        // Items share a few combinations of reasons: the distinct combinations are few, however long the queue.
+        var combinations = await db.Set<Escalation>().AsNoTracking().Where(e => e.Status != EscalationStatus.Resolved)
+            .Select(e => e.Reasons).Distinct().Take(2000).ToListAsync(cancellationToken);
+        return combinations.SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The people an item may be given to: active Agents, Managers and Admins. For Managers and Admins, who assign.</summary>
+    public async Task<IReadOnlyList<AssignablePerson>> AssignableAsync(CancellationToken cancellationToken = default)
+    {
+        var actor = await RequireQueueAsync();
+        if (!actor.Has(Role.Manager) && !actor.Has(Role.Admin))
+        {
+            throw new ForbiddenException("Only Managers and Admins assign items.");
+        }
+
+        string[] roles = [Roles.Agent, Roles.Manager, Roles.Admin];
+        var links = await db.Set<Microsoft.AspNetCore.Identity.IdentityUserRole<Guid>>()
+            .Join(db.Set<PortalRole>(), l => l.RoleId, r => r.Id, (l, r) => new { l.UserId, r.Name })
+            .Where(x => roles.Contains(x.Name))
+            .Join(db.Set<Users.PortalUser>().Where(u => u.DeactivatedAt == null), x => x.UserId, u => u.Id, (x, u) => new { u.Id, u.Email, u.DisplayName, Role = x.Name })
+            .Take(5000)
+            .ToListAsync(cancellationToken);
+        return links.GroupBy(l => l.Id)
+            .Select(g => new AssignablePerson(g.Key, g.First().Email ?? "", g.First().DisplayName, g.Select(x => x.Role!).Order(StringComparer.Ordinal).ToList()))
+            .OrderBy(p => p.DisplayName.Length == 0 ? p.Email : p.DisplayName, StringComparer.OrdinalIgnoreCase)
+            .ToList();
     }
 
     /// <summary>Minutes from the claim to now, rounded up and capped by the setting.</summary>

@@ -74,6 +74,24 @@ public sealed class InvoicePresentation : KindPresentation
         return new ItemExplanation(title, subtitle, reasons, new InvoiceExplanation(document, settings, originals));
     }
 
+    public override IReadOnlyDictionary<string, string?> EditableValues(string? payload)
+    {
+        if (payload is null || InvoiceIntakeKind.ReadPayload(payload) is not { } document)
+        {
+            return new Dictionary<string, string?>();
+        }
+
+        var invoice = document.Invoice;
+        return new Dictionary<string, string?>
+        {
+            ["invoiceNumber"] = invoice.Number,
+            ["issueDate"] = invoice.IssueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["dueDate"] = invoice.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["supplierName"] = invoice.Supplier.Name,
+            ["supplierVatId"] = invoice.Supplier.VatId,
+        };
+    }
+
     /// <summary>Invoices and credit notes keep the API's invoice field names; a payable credit note is negative.</summary>
     public override IReadOnlyDictionary<string, object?> ApiFields(WorkItemView item)
     {

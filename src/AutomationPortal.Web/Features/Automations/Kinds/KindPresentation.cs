@@ -106,10 +106,18 @@ public class KindPresentation
     }
 
     /// <summary>
+    /// The current value of each field a person may correct (<see cref="HumanActions.Editable"/>, by its name), read
+    /// from the stored payload, so a correction starts from what the automation read. None by default.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, string?> EditableValues(string? payload) => Empty;
+
+    /// <summary>
     /// Fields the API adds to each of the kind's work items under the kind's own names (for invoices
     /// <c>invoiceNumber</c>, <c>supplierName</c>…), from the neutral summary. None by default.
     /// </summary>
-    public virtual IReadOnlyDictionary<string, object?> ApiFields(WorkItemView item) => Empty;
+    public virtual IReadOnlyDictionary<string, object?> ApiFields(WorkItemView item) => EmptyFields;
 
-    private static readonly IReadOnlyDictionary<string, object?> Empty = new Dictionary<string, object?>();
+    private static readonly IReadOnlyDictionary<string, object?> EmptyFields = new Dictionary<string, object?>();
+
+    private static readonly IReadOnlyDictionary<string, string?> Empty = new Dictionary<string, string?>();
 }

@@ -4,6 +4,7 @@ using AutomationPortal.Web.Features.Automations.Kinds;
 using AutomationPortal.Web.Features.SampleInbox;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Automations.Scheduling;
+using AutomationPortal.Web.Features.Escalations;
 using AutomationPortal.Web.Infrastructure;
 using AutomationPortal.Web.Infrastructure.Data;
 using AutomationPortal.Web.Infrastructure.Security;
@@ -46,6 +47,9 @@ public abstract class PortalDatabaseTest : PortalComponentTest
         Services.AddSingleton(Options.Create(new FilesOptions()));
         Services.AddAutomationUseCases();
         Services.AddScoped<AutomationQueries>();
+        Services.AddScoped<AutomationPortal.Web.Features.Automations.Handling.ItemHandling>();
+        Services.AddSingleton(Options.Create(new EscalationOptions()));
+        Services.AddEscalationServices();
         Services.AddScoped<UnitOfWorkFactory>();
         using var db = NewContext();
         db.Database.Migrate();

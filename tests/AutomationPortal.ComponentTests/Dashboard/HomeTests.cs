@@ -4,7 +4,8 @@ using Bunit;
 
 namespace AutomationPortal.ComponentTests.Dashboard;
 
-public sealed class HomeTests : PortalComponentTest
+/// <summary>Each role's home over the real services.</summary>
+public sealed class HomeTests : PortalDatabaseTest
 {
     [Fact]
     public void AnAgentsHomeIsTheirQueueWithAnEmptyStateThatSaysWhatComes()
@@ -14,7 +15,8 @@ public sealed class HomeTests : PortalComponentTest
         var home = Render<Home>();
 
         Assert.Equal("My work", home.Find("h1").TextContent.Trim());
-        Assert.Contains("Your queue is empty", home.Markup, StringComparison.Ordinal);
+        home.WaitForAssertion(() => Assert.Contains("Your queue is empty", home.Find("[data-testid=home-empty]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("0", home.Find("[data-testid=stat-unassigned] h5").TextContent.Trim());
     }
 
     [Fact]

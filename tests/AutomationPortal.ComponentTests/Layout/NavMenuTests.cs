@@ -1,4 +1,5 @@
 using AutomationPortal.Web.Components.Layout;
+using AutomationPortal.Web.Features.Escalations;
 using AutomationPortal.Web.Infrastructure.Security;
 using Bunit;
 
@@ -35,6 +36,20 @@ public sealed class NavMenuTests : PortalComponentTest
 
         Assert.Equal(["Dashboard", "Escalations", "Automations", "Alerts", "ROI", "Opportunities", "Integrations", "Users", "API keys", "Audit log"], Labels(menu));
         Assert.Contains("Admin", menu.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheBadgeBesideEscalationsCountsWhatWaitsForThePersonAndNothingWhenNothingDoes()
+    {
+        SignInAs(Role.Agent);
+
+        var menu = Render<NavMenu>(p => p.Add(m => m.Queue, new QueueCounts(All: 9, Mine: 2, Unassigned: 3, Deferred: 1, ResolvedToday: 4)));
+
+        Assert.Equal("5", menu.Find("[data-testid=escalation-badge]").TextContent.Trim());
+
+        menu.Render(p => p.Add(m => m.Queue, new QueueCounts(All: 1, Mine: 0, Unassigned: 0, Deferred: 1, ResolvedToday: 4)));
+
+        Assert.Empty(menu.FindAll("[data-testid=escalation-badge]"));
     }
 
     private static List<string> Labels(IRenderedComponent<NavMenu> menu) =>

@@ -27,7 +27,7 @@ public enum QueueView
 {
     /// <summary>Everything not resolved yet.</summary>
     All,
-    /// <summary>What I hold (claimed or deferred by me).</summary>
+    /// <summary>What I hold to work on now (claimed by or assigned to me); what I deferred comes back here at its time.</summary>
     Mine,
     /// <summary>Waiting for someone to claim it.</summary>
     Unassigned,

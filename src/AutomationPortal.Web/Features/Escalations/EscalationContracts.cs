@@ -84,7 +84,10 @@ public sealed record EscalationSort(EscalationSortField Field = EscalationSortFi
             "assignee" => nameof(EscalationSortField.Assignee),
             _ => name,
         };
-        return Enum.TryParse<EscalationSortField>(name, ignoreCase: true, out var field) && Enum.IsDefined(field) ? new EscalationSort(field, descending) : null;
+        // By name only: Enum.TryParse also reads numbers ("1") and lists ("amount,party") as some field.
+        return name.Length > 0 && name.All(char.IsAsciiLetter) && Enum.TryParse<EscalationSortField>(name, ignoreCase: true, out var field) && Enum.IsDefined(field)
+            ? new EscalationSort(field, descending)
+            : null;
     }
 }
 

@@ -20,7 +20,7 @@ namespace AutomationPortal.IntegrationTests.Escalations;
 /// </summary>
 public sealed class ResolveAndOverrideTests(EscalationPortalFixture portal) : IClassFixture<EscalationPortalFixture>
 {
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(8);
 
     [Fact]
     public async Task AnApprovalIsActedOnOnceWithinSecondsNotAtTheNextScheduledRun()
@@ -139,7 +139,10 @@ public sealed class ResolveAndOverrideTests(EscalationPortalFixture portal) : IC
         Assert.Equal("Invoice", original[1]);
         Assert.Equal(-decimal.Parse(original[12], CultureInfo.InvariantCulture), decimal.Parse(reversed[12], CultureInfo.InvariantCulture));
         Assert.Equal(-decimal.Parse(original[10], CultureInfo.InvariantCulture), decimal.Parse(reversed[10], CultureInfo.InvariantCulture));
-        Assert.Equal(2, Directory.GetFiles(outbox, "*.csv").Length);
+        var files = Directory.GetFiles(outbox, "*.csv").Select(File.ReadAllText).ToList();
+        Assert.Equal(2, files.Count);
+        var undoing = Assert.Single(files, f => f.Contains(",Reversal,AUTO-0,", StringComparison.Ordinal));
+        Assert.DoesNotContain(",Invoice,AUTO-0,", undoing, StringComparison.Ordinal);
 
         // The item's record: the override with its reason and minutes, counted as the automation's error, then the undo.
         var detail = await InvoiceFiles.DetailAsync(api, workItem);

@@ -73,12 +73,15 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly Task? _hold;
 
-    public WebhookReceiver(int port, TimeSpan? delay = null)
+    /// <param name="hold">When given, each post is booked and then left unanswered until it completes: a receiver that is slow to answer.</param>
+    public WebhookReceiver(int port, TimeSpan? delay = null, Task? hold = null)
     {
         Url = $"http://127.0.0.1:{port}/hooks/invoices/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
+        _hold = hold;
         _loop = Task.Run(() => LoopAsync(delay ?? TimeSpan.Zero));
     }
 
@@ -131,7 +134,26 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 await Task.Delay(delay);
             }
 
-            context.Response.Close();
+            if (_hold is not null)
+            {
+                try
+                {
+                    await _hold.WaitAsync(_stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                context.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The caller is gone (killed while it waited for the answer).
+            }
         }
     }
 

@@ -129,6 +129,57 @@ public static class AutomationsModule
                 await db.SaveChangesAsync(cancellationToken);
                 logger.LogWarning("{Count} run(s) were cut off by the last stop; recovery runs continue them.", interrupted.Count);
             }
+
+            await ActOnWaitingDecisionsAsync(cancellationToken);
+        }
+
+        /// <summary>
+        /// People's decisions no run has acted on yet, because the portal stopped after recording one and before the
+        /// run that acts on it was handed to the scheduler (or while the item's action was under way): a run now acts on
+        /// them, once each by the item's key, instead of the next scheduled fire. A run recorded for them that the
+        /// scheduler never got is closed, so no later decision waits on it.
+        /// </summary>
+        private async Task ActOnWaitingDecisionsAsync(CancellationToken cancellationToken)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var queued = await db.Set<AutomationRun>().Where(r => r.Trigger == RunTrigger.Handling && r.Status == RunStatus.Queued).ToListAsync(cancellationToken);
+            var handedOver = new HashSet<Guid>();
+            foreach (var runs in queued.GroupBy(r => r.AutomationId))
+            {
+                var held = await scheduler.HandedOverAsync(runs.Key, cancellationToken);
+                foreach (var run in runs)
+                {
+                    if (held.Contains(run.Id))
+                    {
+                        handedOver.Add(run.AutomationId);
+                        continue;
+                    }
+
+                    run.Status = RunStatus.Cancelled;
+                    run.StartedAt = run.EndedAt = now;
+                    run.SkipReason = "Never started: the portal stopped before this run began. A run started with the portal acts on its items.";
+                }
+            }
+
+            var waiting = (await HeldInput.WaitingForActions(db).ToListAsync(cancellationToken))
+                .Concat(queued.Where(r => r.Status == RunStatus.Cancelled).Select(r => r.AutomationId))
+                .Where(id => !handedOver.Contains(id))
+                .ToHashSet();
+            var acting = (await db.Set<Automation>().AsNoTracking().Where(a => waiting.Contains(a.Id)).ToListAsync(cancellationToken))
+                .Where(a => !a.IsPaused && (a.IsDemo || a.State is AutomationState.Pilot or AutomationState.Production))
+                .Select(a => new AutomationRun { AutomationId = a.Id, Trigger = RunTrigger.Handling, QueuedAt = now, RequestedBy = "the portal at start-up" })
+                .ToList();
+            db.AddRange(acting);
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var run in acting)
+            {
+                await scheduler.TriggerNowAsync(run.AutomationId, run.Id, cancellationToken);
+            }
+
+            if (acting.Count > 0)
+            {
+                logger.LogWarning("{Count} automation(s) had people's decisions waiting for their action since the last stop; runs act on them now.", acting.Count);
+            }
         }
     }
 }

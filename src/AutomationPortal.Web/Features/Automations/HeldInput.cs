@@ -35,10 +35,11 @@ public sealed class HeldInput(
         }
 
         // Runs stopped or held by this pause (ended since it), a run still going (it may be stopping: the new one waits
-        // behind it), or files handed in meanwhile.
+        // behind it), files handed in meanwhile, or items people decided meanwhile that wait for their action or undo.
         var since = pausedAt ?? DateTime.MinValue;
         var held = await db.Set<AutomationRun>().AnyAsync(r => r.AutomationId == automation.Id
                 && ((r.Status == RunStatus.Stopped && r.EndedAt >= since) || r.Status == RunStatus.Running || r.Status == RunStatus.Queued), cancellationToken)
+            || await WaitingForActions(db).AnyAsync(id => id == automation.Id, cancellationToken)
             || (kind is not null && HasHeldInput(kind, automation));
         if (!held)
         {
@@ -49,6 +50,20 @@ public sealed class HeldInput(
         db.Add(run);
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.TriggerNowAsync(automation.Id, run.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// The automations with live items waiting for their action or its undo (a person's decision, or a run cut off before
+    /// it acted), which only a run of the automation does.
+    /// </summary>
+    public static IQueryable<Guid> WaitingForActions(PortalDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Set<WorkItem>()
+            .Where(w => w.Lane == Lane.Live && (w.Status == WorkItemStatus.AwaitingAction || w.Status == WorkItemStatus.AwaitingCompensation)
+                && w.ActionAttempts < Engine.AutomationEngine.MaxRetriesAcrossRuns)
+            .Select(w => w.AutomationId)
+            .Distinct();
     }
 
     private bool HasHeldInput(IAutomationKind kind, Automation automation)

@@ -27,7 +27,7 @@ public enum QueueView
 {
     /// <summary>Everything not resolved yet.</summary>
     All,
-    /// <summary>What I hold (claimed or deferred by me).</summary>
+    /// <summary>What I hold to work on now (claimed by or assigned to me); what I deferred comes back here at its time.</summary>
     Mine,
     /// <summary>Waiting for someone to claim it.</summary>
     Unassigned,
@@ -84,7 +84,10 @@ public sealed record EscalationSort(EscalationSortField Field = EscalationSortFi
             "assignee" => nameof(EscalationSortField.Assignee),
             _ => name,
         };
-        return Enum.TryParse<EscalationSortField>(name, ignoreCase: true, out var field) && Enum.IsDefined(field) ? new EscalationSort(field, descending) : null;
+        // By name only: Enum.TryParse also reads numbers ("1") and lists ("amount,party") as some field.
+        return name.Length > 0 && name.All(char.IsAsciiLetter) && Enum.TryParse<EscalationSortField>(name, ignoreCase: true, out var field) && Enum.IsDefined(field)
+            ? new EscalationSort(field, descending)
+            : null;
     }
 }
 

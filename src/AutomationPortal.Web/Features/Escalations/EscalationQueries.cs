@@ -60,7 +60,7 @@ public sealed class EscalationQueries(
         var resolvedToday = await escalations.CountAsync(e => e.Status == EscalationStatus.Resolved && e.ResolvedAt >= since, cancellationToken);
         return new QueueCounts(
             open.Sum(g => g.Count),
-            open.Where(g => g.Mine && g.Status is EscalationStatus.Claimed or EscalationStatus.Deferred).Sum(g => g.Count),
+            open.Where(g => g.Mine && g.Status == EscalationStatus.Claimed).Sum(g => g.Count),
             open.Where(g => g.Status == EscalationStatus.Open).Sum(g => g.Count),
             open.Where(g => g.Status == EscalationStatus.Deferred).Sum(g => g.Count),
             resolvedToday);
@@ -249,7 +249,7 @@ public sealed class EscalationQueries(
         switch (filter.View)
         {
             case QueueView.Mine:
-                query = query.Where(r => r.AssigneeId == me && (r.Status == EscalationStatus.Claimed || r.Status == EscalationStatus.Deferred));
+                query = query.Where(r => r.AssigneeId == me && r.Status == EscalationStatus.Claimed);
                 break;
             case QueueView.Unassigned:
                 query = query.Where(r => r.Status == EscalationStatus.Open);

@@ -1,3 +1,4 @@
+using AutomationPortal.Web.Features.ApiKeys;
 using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Users;
 using AutomationPortal.Web.Infrastructure.Data;
@@ -32,13 +33,16 @@ public sealed class EscalationReturns(IDbContextFactory<PortalDbContext> dbFacto
             return 0;
         }
 
+        // A holder is a person's account or an API key of their own; one deactivated meanwhile cannot take the item up again.
         var holders = due.Where(d => d.AssigneeId is not null).Select(d => d.AssigneeId!.Value).Distinct().ToList();
-        var active = (await db.Set<PortalUser>().AsNoTracking().Where(u => holders.Contains(u.Id) && u.DeactivatedAt == null).Select(u => u.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var gone = (await db.Set<PortalUser>().AsNoTracking().Where(u => holders.Contains(u.Id) && u.DeactivatedAt != null).Select(u => u.Id).ToListAsync(cancellationToken))
+            .Concat(await db.Set<ApiKey>().AsNoTracking().Where(k => holders.Contains(k.Id) && k.DeactivatedAt != null).Select(k => k.Id).ToListAsync(cancellationToken))
+            .ToHashSet();
         var returned = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var item in due)
         {
-            var keep = item.AssigneeId is { } holder && active.Contains(holder);
+            var keep = item.AssigneeId is { } holder && !gone.Contains(holder);
             // Only from the state read: a holder who resolved or claimed it a moment ago wins.
             var rows = keep
                 ? await db.Set<Escalation>().Where(e => e.Id == item.Id && e.Status == EscalationStatus.Deferred && e.DeferredUntil <= now)

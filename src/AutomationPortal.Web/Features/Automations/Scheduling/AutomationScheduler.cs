@@ -85,6 +85,14 @@ public sealed class AutomationScheduler(ISchedulerFactory schedulerFactory)
         await scheduler.TriggerJob(JobKeyFor(automationId), new JobDataMap { [RunIdKey] = runId.ToString() }, cancellationToken);
     }
 
+    /// <summary>The runs handed to the scheduler for the automation (<see cref="TriggerNowAsync"/>) that it still holds to start.</summary>
+    public async Task<IReadOnlySet<Guid>> HandedOverAsync(Guid automationId, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        var triggers = await scheduler.GetTriggersOfJob(JobKeyFor(automationId), cancellationToken);
+        return triggers.Select(t => Guid.TryParse(t.JobDataMap.GetString(RunIdKey), out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToHashSet();
+    }
+
     public async Task<DateTime?> NextFireAsync(Guid automationId, CancellationToken cancellationToken = default)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);

@@ -180,6 +180,9 @@ public sealed record EscalationDetail(
     int MeasuredMinutes,
     int MaxMinutes);
 
+/// <summary>A reason code the queue has seen, with the kind whose words describe it.</summary>
+public sealed record SeenReason(string Kind, string Code);
+
 /// <summary>A person who may be given an item: an active Agent, Manager or Admin, with their roles.</summary>
 public sealed record AssignablePerson(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles);
 

@@ -140,14 +140,21 @@ public sealed class EscalationQueries(
         return ItemTimeline.Of(item, events, catalog.Find(item.Kind)?.Presentation ?? KindPresentation.Neutral);
     }
 
-    /// <summary>The reason codes of the items waiting in the queue, for its filter, in order.</summary>
-    public async Task<IReadOnlyList<string>> ReasonCodesAsync(CancellationToken cancellationToken = default)
+    /// <summary>Each reason code the queue's items carry, once per kind (whose words describe it), in code order, for its filter.</summary>
+    public async Task<IReadOnlyList<SeenReason>> ReasonCodesAsync(CancellationToken cancellationToken = default)
     {
         await RequireQueueAsync();
         // Items share a few combinations of reasons: the distinct combinations are few, however long the queue.
-        var combinations = await db.Set<Escalation>().AsNoTracking().Where(e => e.Status != EscalationStatus.Resolved)
-            .Select(e => e.Reasons).Distinct().Take(2000).ToListAsync(cancellationToken);
-        return combinations.SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var sets = await db.Set<Escalation>().AsNoTracking()
+            .Join(db.Set<Automation>(), e => e.AutomationId, a => a.Id, (e, a) => new { a.Kind, e.Reasons })
+            .Distinct()
+            .Take(5000)
+            .ToListAsync(cancellationToken);
+        return sets
+            .SelectMany(s => s.Reasons.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(code => new SeenReason(s.Kind, code)))
+            .Distinct()
+            .OrderBy(r => r.Code, StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>The people an item may be given to: active Agents, Managers and Admins. For Managers and Admins, who assign.</summary>

@@ -59,11 +59,11 @@ public sealed class EscalationDetailTests(LivePortal portal) : IClassFixture<Liv
         await Assertions.Expect(page.Locator("[data-testid=timeline-entry][data-type=resolved]")).ToContainTextAsync("Approved");
         await Assertions.Expect(page.Locator("[data-testid=approve]")).ToBeDisabledAsync();
 
-        // Correct and approve starts from the invoice as read.
-        var another = await EscalationAsync("new-supplier", "possible-duplicate");
+        // Correct and approve starts from the invoice as read: on the invoice the demo Agent holds already.
+        var another = await HeldByTheDemoAgentAsync();
         await page.GotoAsync($"escalations/{another.Id}");
         await LivePortal.WaitForCircuitAsync(page);
-        await page.ClickAsync("[data-testid=claim]");
+        await Assertions.Expect(page.Locator("[data-testid=assignee]")).ToHaveTextAsync("Held by you");
         await Assertions.Expect(page.Locator("[data-testid=correct]")).ToBeEnabledAsync();
         await page.ClickAsync("[data-testid=correct]");
         await Assertions.Expect(page.Locator(LivePortal.Field("resolve-field-invoiceNumber"))).ToHaveValueAsync(another.Reference!);
@@ -105,9 +105,21 @@ public sealed class EscalationDetailTests(LivePortal portal) : IClassFixture<Liv
         await page.Context.CloseAsync();
     }
 
-    /// <summary>The demo's open escalation with the first of these reasons that has one, once its start-up run has read the inbox.</summary>
+    /// <summary>The invoice the demo Agent claimed at start and holds.</summary>
+    private async Task<EscalationView> HeldByTheDemoAgentAsync()
+    {
+        await portal.DemoSettledAsync();
+        using var scope = portal.Service<IServiceScopeFactory>().CreateScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().UseSystem("test");
+        var held = await scope.ServiceProvider.GetRequiredService<EscalationQueries>()
+            .ListAsync(new EscalationFilter(Status: EscalationStatus.Claimed, Search: "INV-2026-"), new EscalationSort(), 1, 10);
+        return Assert.Single(held.Items, e => e.Assignee?.Name == PortalAppFactory.AgentEmail);
+    }
+
+    /// <summary>The demo's open escalation with the first of these reasons that has one, once the demo has settled.</summary>
     private async Task<EscalationView> EscalationAsync(params string[] reasons)
     {
+        await portal.DemoSettledAsync();
         for (var attempt = 0; attempt < 300; attempt++)
         {
             using var scope = portal.Service<IServiceScopeFactory>().CreateScope();

@@ -81,6 +81,12 @@ public sealed class LivePortal : IAsyncLifetime
     public T Service<T>()
         where T : notnull => (_portal ?? throw new InvalidOperationException("The portal is not running.")).Services.GetRequiredService<T>();
 
+    /// <summary>
+    /// Waits until the demo's people have done what they do at start (claims, resolutions, a deferral, an override),
+    /// so a test sees the queue as the demo leaves it.
+    /// </summary>
+    public Task DemoSettledAsync() => Service<AutomationPortal.Web.Features.Automations.DemoStories>().WhenIdleAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
     /// <summary>A fresh browser context (no cookies) and page at the given viewport.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
     {

@@ -34,6 +34,8 @@ public static class EscalationsApi
             .WithSummary("Resolves the item: the holder only. decision Approve, Reject (reason from the kind's list, GET /api/automation-kinds; 'other' needs a note) or EditAndApprove (corrections by field). minutes defaults to the time since the claim, capped.");
         group.MapPost("/work-items/{id:guid}/override", Override)
             .WithSummary("Replaces the decision on an item (the automation's or a person's) within the automation's override window: Reject undoes what was done by the kind's compensation (for invoices a reversal), once; Approve acts on a rejected item. Counts as an automation error.");
+        group.MapGet("/work-items/{id:guid}/timeline", Timeline)
+            .WithSummary("Everything that happened to a work item, escalated or not, oldest first: read, decided, escalated, claimed, notes, resolved, acted on, overridden, undone; each with who and when.");
         group.MapGet("/work-items/{id:guid}/override", OverrideOption)
             .WithSummary("Whether the item's decision may be overridden now, to what, until when, and what it will do; why not, if not.");
         return app;
@@ -83,6 +85,9 @@ public static class EscalationsApi
 
     public static async Task<Ok<ResolveResult>> Override(Guid id, OverrideRequest request, EscalationActions actions, CancellationToken ct) =>
         TypedResults.Ok(await actions.OverrideAsync(id, request ?? new OverrideRequest(null), ct));
+
+    public static async Task<Results<Ok<IReadOnlyList<TimelineEntry>>, NotFound>> Timeline(Guid id, AutomationQueries items, EscalationQueries queue, CancellationToken ct) =>
+        await items.WorkItemAsync(id, ct) is { } item ? TypedResults.Ok(await queue.TimelineAsync(item, ct)) : TypedResults.NotFound();
 
     public static async Task<Ok<Automations.Handling.OverrideOption>> OverrideOption(Guid id, Automations.Handling.ItemHandling handling, CancellationToken ct) =>
         TypedResults.Ok(await handling.OverrideOptionAsync(id, ct));

@@ -117,10 +117,11 @@ internal sealed class InvoiceIntakeDemo : IKindDemo
         await using (var scope = DemoPerson.Scope(scopes, manager))
         {
             var db = scope.ServiceProvider.GetRequiredService<Infrastructure.Data.PortalDbContext>();
+            // The latest invoice the automation posted on its own (not the original of the resent duplicate, which waits).
             var approved = await db.Set<WorkItem>().AsNoTracking()
                 .Where(w => w.AutomationId == automationId && w.Lane == Lane.Live && w.Status == WorkItemStatus.Done && w.Decision == Decisions.Approve && w.SummaryType == "Invoice"
                     && db.Set<Effect>().Any(e => e.WorkItemId == w.Id) && !db.Set<DecisionRecord>().Any(d => d.WorkItemId == w.Id && d.DecidedBy == DecidedBy.Person))
-                .OrderBy(w => w.SummaryReference).Select(w => (Guid?)w.Id).FirstOrDefaultAsync(cancellationToken);
+                .OrderByDescending(w => w.SummaryReference).Select(w => (Guid?)w.Id).FirstOrDefaultAsync(cancellationToken);
             if (approved is { } item)
             {
                 await scope.ServiceProvider.GetRequiredService<EscalationActions>().OverrideAsync(item,

@@ -74,7 +74,8 @@ public sealed class AutomationTests(LivePortal portal) : IClassFixture<LivePorta
         await page.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Items" }).ClickAsync();
         await page.Locator("[data-testid=work-items] tr", new PageLocatorOptions { HasText = "Done" }).Locator("[data-testid=work-item-link]").First.ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=item-status]")).ToHaveTextAsync("Done");
-        await Assertions.Expect(page.GetByText("result-file")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=effect]", new PageLocatorOptions { HasText = "result-file" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=timeline-entry][data-type=acted]")).ToContainTextAsync("result-file");
         await LivePortal.ScreenshotAsync(page, "work-item");
         await page.Context.CloseAsync();
     }

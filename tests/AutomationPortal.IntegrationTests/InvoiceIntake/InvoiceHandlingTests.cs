@@ -99,11 +99,13 @@ public sealed class InvoiceHandlingTests(InvoicePortalFixture portal) : IClassFi
         Assert.Contains("already known", Assert.Single(repeated.Errors["values.invoiceNumber"]), StringComparison.Ordinal);
         Assert.Equal(WorkItemStatus.Escalated, await StatusAsync(items["HANDLE-2"]));
 
+        var dueBefore = AutomationPortal.Web.Features.InvoiceIntake.InvoicePresentation.Instance
+            .EditableValues((await InvoiceFiles.DetailAsync(api, items["HANDLE-2"])).GetProperty("payload").GetString()).GetValueOrDefault("dueDate") ?? "—";
         var corrected = await Handling(Agent).EditAndApproveAsync(items["HANDLE-2"], new Dictionary<string, string?> { ["invoiceNumber"] = "HANDLE-2-C", ["dueDate"] = "2026-12-31" }, new HandlingNote("Number as printed.", 3));
         var correctedRun = await api.WaitForRunAsync(corrected.RunId!.Value);
         var detail = await InvoiceFiles.DetailAsync(api, items["HANDLE-2"]);
         Assert.Equal("HANDLE-2-C", detail.GetProperty("item").GetProperty("invoiceNumber").GetString());
-        Assert.Contains(detail.GetProperty("decisions").EnumerateArray(), d => d.GetProperty("note").GetString() == "Corrected dueDate, invoiceNumber. Number as printed.");
+        Assert.Contains(detail.GetProperty("decisions").EnumerateArray(), d => d.GetProperty("note").GetString() == $"Corrected dueDate ({dueBefore} → 2026-12-31), invoiceNumber (HANDLE-2 → HANDLE-2-C). Number as printed.");
         var exported = InvoiceFiles.ExportLines(outbox);
         Assert.True(exported.Count(l => l.Contains("HANDLE-2-C", StringComparison.Ordinal) && l.Contains("2026-12-31", StringComparison.Ordinal)) == 1, string.Join("\n", exported) + correctedRun.ToString() + detail.ToString());
         Assert.Equal(2, receiver.Received);

@@ -44,6 +44,8 @@ public sealed class InvoiceReplayTests(InvoicePortalFixture portal) : IClassFixt
         var escalated = same.First(d => d.DecidedReasons.SequenceEqual(["new-supplier"]));
         var scope2 = portal.Services.CreateScope();
         scope2.ServiceProvider.GetRequiredService<Web.Infrastructure.Security.CurrentActor>().Use(new Web.Infrastructure.Security.Actor(Web.Infrastructure.Security.ActorKind.User, Guid.NewGuid(), "agent") { Roles = [Web.Infrastructure.Security.Role.Agent] });
+        var queue = scope2.ServiceProvider.GetRequiredService<Web.Features.Escalations.EscalationQueries>();
+        await scope2.ServiceProvider.GetRequiredService<Web.Features.Escalations.EscalationActions>().ClaimAsync((await queue.OfWorkItemAsync(escalated.WorkItemId))!.Value);
         await scope2.ServiceProvider.GetRequiredService<Web.Features.Automations.Handling.ItemHandling>()
             .EditAndApproveAsync(escalated.WorkItemId, new Dictionary<string, string?> { ["dueDate"] = "2026-12-31" }, new Web.Features.Automations.Handling.HandlingNote());
         var afterCorrection = await replay.DecideAgainAsync(id, null, 100, CancellationToken.None);

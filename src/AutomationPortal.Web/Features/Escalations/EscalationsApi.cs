@@ -25,7 +25,8 @@ public static class EscalationsApi
         group.MapPost("/escalations/{id:guid}/claim", Claim)
             .WithSummary("Claims the item for the caller; no body needed. Of several people claiming at once exactly one wins; the others get 409 with the holder.");
         group.MapPost("/escalations/{id:guid}/release", Release);
-        group.MapPost("/escalations/{id:guid}/assign", Assign)
+        // Assigning is a lead's call: refused by role before anything is read (the service checks it again).
+        app.MapGroup("").RequireAuthorization(Policies.Manager).WithTags("Escalations").MapPost("/escalations/{id:guid}/assign", Assign)
             .WithSummary("Assigns or reassigns the item to an active Agent, Manager or Admin: Managers and Admins only (an Agent gets 403).");
         group.MapPost("/escalations/{id:guid}/notes", AddNote);
         group.MapPost("/escalations/{id:guid}/defer", Defer)

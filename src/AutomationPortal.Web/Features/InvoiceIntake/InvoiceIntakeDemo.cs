@@ -4,7 +4,6 @@ using AutomationPortal.Web.Features.Automations.Model;
 using AutomationPortal.Web.Features.Escalations;
 using AutomationPortal.Web.Infrastructure.Hosting;
 using AutomationPortal.Web.Infrastructure.Security;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using AutomationPortal.Web.Features.InvoiceIntake.Reading;
 
@@ -116,12 +115,19 @@ internal sealed class InvoiceIntakeDemo : IKindDemo
 
         await using (var scope = DemoPerson.Scope(scopes, manager))
         {
-            var db = scope.ServiceProvider.GetRequiredService<Infrastructure.Data.PortalDbContext>();
             // The latest invoice the automation posted on its own (not the original of the resent duplicate, which waits).
-            var approved = await db.Set<WorkItem>().AsNoTracking()
-                .Where(w => w.AutomationId == automationId && w.Lane == Lane.Live && w.Status == WorkItemStatus.Done && w.Decision == Decisions.Approve && w.SummaryType == "Invoice"
-                    && db.Set<Effect>().Any(e => e.WorkItemId == w.Id) && !db.Set<DecisionRecord>().Any(d => d.WorkItemId == w.Id && d.DecidedBy == DecidedBy.Person))
-                .OrderByDescending(w => w.SummaryReference).Select(w => (Guid?)w.Id).FirstOrDefaultAsync(cancellationToken);
+            var queries = scope.ServiceProvider.GetRequiredService<AutomationQueries>();
+            var done = await queries.WorkItemsAsync(automationId, WorkItemStatus.Done, null, null, null, 1, 100, cancellationToken);
+            Guid? approved = null;
+            foreach (var candidate in done.Items.Where(i => i.Lane == Lane.Live && i.Decision == Decisions.Approve && i.Type == "Invoice").OrderByDescending(i => i.Reference, StringComparer.Ordinal))
+            {
+                if (await queries.WorkItemAsync(candidate.Id, cancellationToken) is { Effects.Count: > 0 } detail && detail.Decisions.All(d => d.DecidedBy != DecidedBy.Person))
+                {
+                    approved = candidate.Id;
+                    break;
+                }
+            }
+
             if (approved is { } item)
             {
                 await scope.ServiceProvider.GetRequiredService<EscalationActions>().OverrideAsync(item,

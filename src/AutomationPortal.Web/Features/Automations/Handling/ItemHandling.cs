@@ -249,6 +249,7 @@ public sealed class ItemHandling(
 
         var settings = secrets.Reveal(KindSettings.Read(kind, automation.Settings));
         PreparedItem? corrected = null;
+        Dictionary<string, object?>? correctedValues = null;
         var noteText = note.Note;
 
         // The write transaction is taken first (SQLite: at once), so a correction is checked against the history with
@@ -276,13 +277,21 @@ public sealed class ItemHandling(
             }
 
             corrected = await EditAsync(db, kind, automation, settings, item, corrections, cancellationToken);
-            var changed = string.Join(", ", corrections.Keys.Order(StringComparer.Ordinal));
+
+            // The original and the correction are both kept: the values as read and as corrected, in the decision's
+            // note (shortened) and in full in the audit entry; the original file stays as it arrived.
+            var before = kind.Presentation.EditableValues(item.Payload);
+            var after = kind.Presentation.EditableValues(corrected.Payload);
+            var changed = string.Join(", ", corrections.Keys.Order(StringComparer.Ordinal)
+                .Select(k => before.ContainsKey(k) || after.ContainsKey(k) ? $"{k} ({Short(before.GetValueOrDefault(k))} → {Short(after.GetValueOrDefault(k))})" : k));
             noteText = string.IsNullOrWhiteSpace(noteText) ? $"Corrected {changed}." : $"Corrected {changed}. {noteText}";
+            correctedValues = corrections.Keys.Where(k => before.ContainsKey(k) || after.ContainsKey(k))
+                .ToDictionary(k => k, k => (object?)new { before = before.GetValueOrDefault(k), after = after.GetValueOrDefault(k) });
         }
 
         var now = Now;
         var target = decision == Decisions.Approve ? WorkItemStatus.AwaitingAction : WorkItemStatus.Done;
-        await MoveAsync(db, item, WorkItemStatus.Escalated, target, decision, corrected, target == WorkItemStatus.Done ? now : null, actor, cancellationToken);
+        await MoveAsync(db, item, WorkItemStatus.Escalated, target, decision, corrected, target == WorkItemStatus.Done ? now : null, actor, cancellationToken, correctedValues);
         db.Add(Record(item, actor, corrected is null ? decision : Decisions.CorrectAndApprove, note with { Note = noteText }, now));
         if (escalation is not null)
         {
@@ -317,7 +326,8 @@ public sealed class ItemHandling(
     /// The change of state, only from the state the person saw: when two act at once, the second finds no row to change
     /// and is told what the first did.
     /// </summary>
-    private async Task MoveAsync(PortalDbContext db, WorkItem item, WorkItemStatus from, WorkItemStatus to, string? decision, PreparedItem? corrected, DateTime? completedAt, Actor actor, CancellationToken cancellationToken)
+    private async Task MoveAsync(PortalDbContext db, WorkItem item, WorkItemStatus from, WorkItemStatus to, string? decision, PreparedItem? corrected, DateTime? completedAt, Actor actor,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, object?>? correctedValues = null)
     {
         var rows = corrected is null
             ? await db.Set<WorkItem>().Where(w => w.Id == item.Id && w.Status == from)
@@ -348,6 +358,10 @@ public sealed class ItemHandling(
             changes[nameof(WorkItem.SummaryReference)] = new { before = item.SummaryReference, after = corrected.Summary.Reference };
             changes[nameof(WorkItem.SummaryParty)] = new { before = item.SummaryParty, after = corrected.Summary.Party };
             changes[nameof(WorkItem.SummaryDate)] = new { before = item.SummaryDate, after = corrected.Summary.Date };
+            foreach (var (field, change) in correctedValues ?? new Dictionary<string, object?>())
+            {
+                changes[$"values.{field}"] = change;
+            }
         }
 
         db.Add(new Audit.AuditEntry
@@ -468,6 +482,9 @@ public sealed class ItemHandling(
         Reason = string.IsNullOrWhiteSpace(note.Reason) ? null : note.Reason.Trim(),
         Override = isOverride,
     };
+
+    /// <summary>A value for a sentence: at most 60 characters, "—" for none.</summary>
+    private static string Short(string? value) => string.IsNullOrEmpty(value) ? "—" : value.Length <= 60 ? value : value[..57] + "…";
 
     private static string Describe(WorkItem item) => item.Status switch
     {

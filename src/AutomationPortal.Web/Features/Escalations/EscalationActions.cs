@@ -33,11 +33,12 @@ public sealed class EscalationActions(
     public async Task<EscalationView> ClaimAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var actor = await RequireHandlerAsync();
-        var escalation = await LoadAsync(id, cancellationToken);
+        // One query loads the escalation and what its answer shows; the answer is the row as saved, not read again.
+        var (escalation, view) = await queue.ToChangeAsync(id, cancellationToken) ?? throw NoSuch(id);
         RequireOpen(escalation);
         if (escalation.AssigneeId == actor.Id && escalation.Status is EscalationStatus.Claimed)
         {
-            return await ViewAsync(id, cancellationToken);
+            return view();
         }
 
         if (escalation.AssigneeId is not null && escalation.AssigneeId != actor.Id)
@@ -52,7 +53,7 @@ public sealed class EscalationActions(
         escalation.DeferredUntil = null;
         db.Add(Event(escalation, actor, ItemEventType.Claimed));
         await SaveAsync(escalation, cancellationToken);
-        return await ViewAsync(id, cancellationToken);
+        return view();
     }
 
     /// <summary>Gives an item back to the queue: its holder, or a Manager or Admin for anyone's.</summary>
@@ -253,8 +254,9 @@ public sealed class EscalationActions(
     }
 
     private async Task<Escalation> LoadAsync(Guid id, CancellationToken cancellationToken) =>
-        await db.Set<Escalation>().FirstOrDefaultAsync(e => e.Id == id, cancellationToken)
-        ?? throw new NotFoundException($"No escalation has the id {id}: check the link or the id you used.");
+        await db.Set<Escalation>().FirstOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw NoSuch(id);
+
+    private static NotFoundException NoSuch(Guid id) => new($"No escalation has the id {id}: check the link or the id you used.");
 
     private async Task<EscalationView> ViewAsync(Guid id, CancellationToken cancellationToken) =>
         await queue.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"No escalation has the id {id}.");

@@ -39,9 +39,11 @@ public sealed class EscalationQueries(
         await returns.ReturnDueAsync(cancellationToken);
         page = Math.Max(page, 1);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        var query = Filtered(Rows(), filter, actor);
-        var total = await query.CountAsync(cancellationToken);
-        var rows = await Sorted(query, sort).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var escalations = Filtered(Searched(filter.Search), filter, actor);
+        // Every escalation has its work item and its automation (the engine stores them together), so the count needs
+        // neither join; all the filters are on the escalation's own columns and indexes.
+        var total = await escalations.CountAsync(cancellationToken);
+        var rows = await Sorted(Rows(escalations), sort).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return new Paged<EscalationView>(rows.Select(View).ToList(), total, page, pageSize);
     }
 
@@ -53,10 +55,13 @@ public sealed class EscalationQueries(
         var me = actor.Id ?? Guid.Empty;
         var since = StartOfToday();
         var escalations = db.Set<Escalation>().AsNoTracking();
-        var open = await escalations.Where(e => e.Status != EscalationStatus.Resolved)
-            .GroupBy(e => new { e.Status, Mine = e.AssigneeId == me })
-            .Select(g => new { g.Key.Status, g.Key.Mine, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        // Grouped by the columns of the open queue's own index, so SQLite counts along it without sorting anything.
+        var open = (await escalations.Where(e => e.Status != EscalationStatus.Resolved)
+            .GroupBy(e => new { e.Status, e.AssigneeId })
+            .Select(g => new { g.Key.Status, g.Key.AssigneeId, Count = g.Count() })
+            .ToListAsync(cancellationToken))
+            .Select(g => new { g.Status, Mine = g.AssigneeId == me, g.Count })
+            .ToList();
         var resolvedToday = await escalations.CountAsync(e => e.Status == EscalationStatus.Resolved && e.ResolvedAt >= since, cancellationToken);
         return new QueueCounts(
             open.Sum(g => g.Count),
@@ -71,6 +76,53 @@ public sealed class EscalationQueries(
     {
         await RequireQueueAsync();
         return await Rows().Where(r => r.Id == id).FirstOrDefaultAsync(cancellationToken) is { } row ? View(row) : null;
+    }
+
+    /// <summary>
+    /// An escalation to change, tracked, with the fields of its item and automation that its view needs, in one query:
+    /// the view then shows the escalation as it is in memory, so an action answers after its save without reading again.
+    /// Null when there is none.
+    /// </summary>
+    internal async Task<EscalationToChange?> ToChangeAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var found = await (
+            from e in db.Set<Escalation>()
+            join w in db.Set<WorkItem>() on e.WorkItemId equals w.Id
+            join a in db.Set<Automation>() on e.AutomationId equals a.Id
+            where e.Id == id
+            select new { Escalation = e, AutomationName = a.Name, a.Kind, w.SummaryCurrency, w.SummaryType, w.SummaryDate, w.Status })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var escalation = found.Escalation;
+        return new EscalationToChange(escalation, () => View(new QueueRow
+        {
+            Id = escalation.Id,
+            WorkItemId = escalation.WorkItemId,
+            AutomationId = escalation.AutomationId,
+            AutomationName = found.AutomationName,
+            Kind = found.Kind,
+            Status = escalation.Status,
+            AssigneeId = escalation.AssigneeId,
+            AssigneeName = escalation.AssigneeName,
+            Reasons = escalation.Reasons,
+            CreatedAt = escalation.CreatedAt,
+            ClaimedAt = escalation.ClaimedAt,
+            DeferredUntil = escalation.DeferredUntil,
+            ResolvedAt = escalation.ResolvedAt,
+            Reference = escalation.Reference,
+            Party = escalation.Party,
+            PartyId = escalation.PartyId,
+            Amount = escalation.Amount,
+            Currency = found.SummaryCurrency,
+            Type = found.SummaryType,
+            DocumentDate = found.SummaryDate,
+            ItemStatus = found.Status,
+            Version = escalation.Version,
+        }));
     }
 
     /// <summary>The latest escalation of a work item, if it ever had one.</summary>
@@ -219,8 +271,27 @@ public sealed class EscalationQueries(
         }).ToList();
     }
 
-    private IQueryable<QueueRow> Rows() =>
-        from e in db.Set<Escalation>().AsNoTracking()
+    /// <summary>
+    /// The escalations a search can match: for a term of three characters or more, those the trigram index
+    /// "EscalationSearch" finds (case-folded, so a superset of what LIKE matches; <see cref="Filtered"/> still applies
+    /// the LIKE), else all of them. The one SQLite-only query of the queue (docs/decisions/015-escalation-queue-indexes.md).
+    /// </summary>
+    private IQueryable<Escalation> Searched(string? search)
+    {
+        var term = string.IsNullOrWhiteSpace(search) ? "" : Cut(search);
+        if (term.EnumerateRunes().Count() < 3)
+        {
+            return db.Set<Escalation>().AsNoTracking();
+        }
+
+        var phrase = "\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        return db.Set<Escalation>()
+            .FromSql($"""SELECT * FROM "Escalations" WHERE rowid IN (SELECT rowid FROM "EscalationSearch" WHERE "EscalationSearch" MATCH {phrase})""")
+            .AsNoTracking();
+    }
+
+    private IQueryable<QueueRow> Rows(IQueryable<Escalation>? escalations = null) =>
+        from e in escalations ?? db.Set<Escalation>().AsNoTracking()
         join w in db.Set<WorkItem>() on e.WorkItemId equals w.Id
         join a in db.Set<Automation>() on e.AutomationId equals a.Id
         select new QueueRow
@@ -238,10 +309,11 @@ public sealed class EscalationQueries(
             ClaimedAt = e.ClaimedAt,
             DeferredUntil = e.DeferredUntil,
             ResolvedAt = e.ResolvedAt,
-            Reference = w.SummaryReference,
-            Party = w.SummaryParty,
-            PartyId = w.SummaryPartyId,
-            Amount = w.SummaryAmount,
+            // The escalation's copies of the item's summary, so the sorts run along the escalation's indexes.
+            Reference = e.Reference,
+            Party = e.Party,
+            PartyId = e.PartyId,
+            Amount = e.Amount,
             Currency = w.SummaryCurrency,
             Type = w.SummaryType,
             DocumentDate = w.SummaryDate,
@@ -249,7 +321,7 @@ public sealed class EscalationQueries(
             Version = e.Version,
         };
 
-    private IQueryable<QueueRow> Filtered(IQueryable<QueueRow> query, EscalationFilter filter, Actor actor)
+    private IQueryable<Escalation> Filtered(IQueryable<Escalation> query, EscalationFilter filter, Actor actor)
     {
         // A caller without an id holds nothing: "mine" must never match the unassigned.
         var me = actor.Id ?? Guid.Empty;
@@ -401,7 +473,7 @@ public sealed class EscalationQueries(
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>One row of the queue: the escalation, its item's summary and its automation, flat for filters and sorts.</summary>
+    /// <summary>One row of the queue: the escalation, its item's summary and its automation, flat for sorts and views.</summary>
     private sealed class QueueRow
     {
         public Guid Id { get; init; }
@@ -428,3 +500,6 @@ public sealed class EscalationQueries(
         public long Version { get; init; }
     }
 }
+
+/// <summary>An escalation loaded to be changed (tracked), and its view as it stands in memory at the moment it is asked for.</summary>
+internal sealed record EscalationToChange(Escalation Escalation, Func<EscalationView> View);

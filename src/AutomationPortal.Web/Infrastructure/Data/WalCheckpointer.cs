@@ -4,8 +4,9 @@ namespace AutomationPortal.Web.Infrastructure.Data;
 
 /// <summary>
 /// Folds the write-ahead log back into the database file in the background, every few seconds, so no request and
-/// no automation run pays for a checkpoint in the middle of its work. The engine's bulk connection leaves
-/// checkpoints to this service; other connections keep SQLite's automatic ones as a fallback.
+/// no automation run pays for a checkpoint in the middle of its work. The portal's own connections (EF Core's and
+/// the engine's) leave checkpoints to this service; a connection opened without the portal's pragmas (Quartz's job
+/// store) may still checkpoint by itself, and the last connection to close folds the rest back, as SQLite always does.
 /// </summary>
 public sealed class WalCheckpointer(PortalDatabase database, ILogger<WalCheckpointer> logger) : BackgroundService
 {

@@ -34,6 +34,7 @@ internal sealed class EngineStore : IAsyncDisposable
     [
         nameof(Escalation.Id), nameof(Escalation.WorkItemId), nameof(Escalation.AutomationId), nameof(Escalation.Reasons), nameof(Escalation.Status),
         nameof(Escalation.CreatedAt), nameof(Escalation.AssigneeId), nameof(Escalation.DueAt), nameof(Escalation.ResolvedAt), nameof(Escalation.Version),
+        nameof(Escalation.Reference), nameof(Escalation.Party), nameof(Escalation.PartyId), nameof(Escalation.Amount),
     ];
 
     private static readonly string[] EffectProperties =
@@ -230,8 +231,11 @@ internal sealed class EngineStore : IAsyncDisposable
             // Only live items wait in the escalation queue: in shadow people handle the input by hand anyway.
             if (row.Status == WorkItemStatus.Escalated && lane == Lane.Live)
             {
+                // With the item's summary as just stored, so the database has nothing to copy (EscalationTriggers.Insert).
                 _escalations.Row().Id(Guid.CreateVersion7()).Id(row.Id).Text(automationText).Text(reasons).Text(_escalationOpen)
-                    .Time(row.DecidedAt).Id(null).Time(null).Time(null).Number(1).EndRow();
+                    .Time(row.DecidedAt).Id(null).Time(null).Time(null).Number(1)
+                    .Text(Truncate(summary?.Reference, _lengths.Reference)).Text(Truncate(summary?.Party, _lengths.Party)).Text(Truncate(summary?.PartyId, _lengths.PartyId))
+                    .Amount(summary?.Amount).EndRow();
             }
         }
 

@@ -1,5 +1,6 @@
 using AutomationPortal.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AutomationPortal.Web.Features.Automations.Model;
@@ -187,6 +188,18 @@ public sealed class Escalation : IVersioned, IEngineRecord
     public Guid? ResolvedById { get; set; }
 
     public long Version { get; set; }
+
+    // The item's summary fields the queue filters, sorts and searches by, kept on the escalation so the queue counts
+    // and orders through this table's own indexes. The database keeps them equal to the work item's (triggers of the
+    // EscalationQueueIndexes migration); the portal never writes them through EF.
+
+    public string? Reference { get; private set; }
+
+    public string? Party { get; private set; }
+
+    public string? PartyId { get; private set; }
+
+    public decimal? Amount { get; private set; }
 }
 
 public enum EffectStatus
@@ -225,7 +238,8 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
 {
     public void Configure(EntityTypeBuilder<WorkItem> builder)
     {
-        builder.ToTable("WorkItems");
+        // Keeps the copy of the summary on the item's escalations (EscalationConfiguration).
+        builder.ToTable("WorkItems", t => t.HasTrigger(EscalationTriggers.ItemSummary));
         builder.HasKey(w => w.Id);
         builder.Property(w => w.Lane).HasConversion<string>().HasMaxLength(8);
         builder.Property(w => w.Status).HasConversion<string>().HasMaxLength(24);
@@ -270,21 +284,58 @@ internal sealed class DecisionRecordConfiguration : IEntityTypeConfiguration<Dec
 
 internal sealed class EscalationConfiguration : IEntityTypeConfiguration<Escalation>
 {
+    /// <summary>What the queue's queries say for "not resolved", word for word: SQLite uses a partial index only then.</summary>
+    private const string OpenFilter = "\"Status\" <> 'Resolved'";
+
     public void Configure(EntityTypeBuilder<Escalation> builder)
     {
-        builder.ToTable("Escalations");
+        // The triggers keep the copy of the item's summary below and the queue's trigram search index "EscalationSearch"
+        // over the reference and party. They, the search index and the queue's amount index on CAST("Amount" AS REAL)
+        // (EF Core models neither) come from the migration EscalationQueueIndexes: a later migration that rebuilds this
+        // table must create them again.
+        builder.ToTable("Escalations", t =>
+        {
+            t.HasTrigger(EscalationTriggers.Insert);
+            t.HasTrigger(EscalationTriggers.Update);
+            t.HasTrigger(EscalationTriggers.Delete);
+        });
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(e => e.Reasons).HasMaxLength(1000);
         builder.Property(e => e.AssigneeName).HasMaxLength(256);
         builder.HasOne<WorkItem>().WithMany().HasForeignKey(e => e.WorkItemId).OnDelete(DeleteBehavior.Restrict);
+        WrittenByTheDatabase(builder.Property(e => e.Reference).HasMaxLength(200));
+        WrittenByTheDatabase(builder.Property(e => e.Party).HasMaxLength(300));
+        WrittenByTheDatabase(builder.Property(e => e.PartyId).HasMaxLength(200));
+        WrittenByTheDatabase(builder.Property(e => e.Amount));
         builder.HasIndex(e => new { e.Status, e.CreatedAt });
         builder.HasIndex(e => new { e.AssigneeId, e.Status });
         builder.HasIndex(e => new { e.Status, e.DeferredUntil });
         builder.HasIndex(e => new { e.Status, e.ResolvedAt });
         builder.HasIndex(e => new { e.AutomationId, e.Status });
         builder.HasIndex(e => e.WorkItemId);
+        // The queue of everything not resolved, in each order it is shown in, and its counts: partial indexes, so they
+        // stay the size of the open queue however many resolved escalations the history keeps.
+        builder.HasIndex(e => new { e.CreatedAt, e.Id }, "IX_Escalations_Open_CreatedAt").HasFilter(OpenFilter);
+        builder.HasIndex(e => new { e.Party, e.Id }, "IX_Escalations_Open_Party").HasFilter(OpenFilter);
+        builder.HasIndex(e => new { e.Reference, e.Id }, "IX_Escalations_Open_Reference").HasFilter(OpenFilter);
+        builder.HasIndex(e => new { e.Status, e.AssigneeId }, "IX_Escalations_Open_Status_AssigneeId").HasFilter(OpenFilter);
     }
+
+    private static void WrittenByTheDatabase(PropertyBuilder property)
+    {
+        property.Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        property.Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+    }
+}
+
+/// <summary>The triggers that keep an escalation's copy of its item's summary and the queue's search index.</summary>
+internal static class EscalationTriggers
+{
+    public const string Insert = "Escalations_Summary_Insert";
+    public const string Update = "Escalations_Summary_Update";
+    public const string Delete = "Escalations_Summary_Delete";
+    public const string ItemSummary = "WorkItems_Summary_Escalations";
 }
 
 internal sealed class EffectConfiguration : IEntityTypeConfiguration<Effect>

@@ -520,6 +520,10 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("Amount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("TEXT");
 
@@ -542,9 +546,21 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.Property<DateTime?>("DueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Party")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reasons")
                         .IsRequired()
                         .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ResolvedAt")
@@ -579,7 +595,26 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
 
                     b.HasIndex("Status", "ResolvedAt");
 
-                    b.ToTable("Escalations", (string)null);
+                    b.HasIndex(new[] { "CreatedAt", "Id" }, "IX_Escalations_Open_CreatedAt")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
+                    b.HasIndex(new[] { "Party", "Id" }, "IX_Escalations_Open_Party")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
+                    b.HasIndex(new[] { "Reference", "Id" }, "IX_Escalations_Open_Reference")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
+                    b.HasIndex(new[] { "Status", "AssigneeId" }, "IX_Escalations_Open_Status_AssigneeId")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
+                    b.ToTable("Escalations", null, t =>
+                        {
+                            t.HasTrigger("Escalations_Summary_Delete");
+
+                            t.HasTrigger("Escalations_Summary_Insert");
+
+                            t.HasTrigger("Escalations_Summary_Update");
+                        });
                 });
 
             modelBuilder.Entity("AutomationPortal.Web.Features.Automations.Model.RunLease", b =>
@@ -748,7 +783,10 @@ namespace AutomationPortal.Web.Infrastructure.Data.Migrations
                     b.HasIndex("AutomationId", "Lane", "SourceKey")
                         .IsUnique();
 
-                    b.ToTable("WorkItems", (string)null);
+                    b.ToTable("WorkItems", null, t =>
+                        {
+                            t.HasTrigger("WorkItems_Summary_Escalations");
+                        });
                 });
 
             modelBuilder.Entity("AutomationPortal.Web.Features.Escalations.ItemEvent", b =>

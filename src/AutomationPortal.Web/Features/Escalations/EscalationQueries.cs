@@ -274,7 +274,7 @@ public sealed class EscalationQueries(
     /// <summary>
     /// The escalations a search can match: for a term of three characters or more, those the trigram index
     /// "EscalationSearch" finds (case-folded, so a superset of what LIKE matches; <see cref="Filtered"/> still applies
-    /// the LIKE), else all of them. The one SQLite-only query of the queue (docs/decisions/015-escalation-queue-indexes.md).
+    /// the LIKE), else all of them. The one SQLite-only query of the queue (docs/decisions/016-escalation-queue-indexes.md).
     /// </summary>
     private IQueryable<Escalation> Searched(string? search)
     {

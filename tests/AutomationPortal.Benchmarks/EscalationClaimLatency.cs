@@ -40,7 +40,7 @@ internal static class EscalationClaimLatency
                 next += claimsPerRound;
                 var measured = await RoundAsync(agents, items, perAgent, claim);
                 samples.AddRange(measured);
-                Console.WriteLine($"// round {round}, {name}: {measured.Count} claims, p95 {Percentile(measured.Select(s => s.Ms).ToList(), 95):0.0} ms");
+                Console.WriteLine($"// round {round}, {name}: {measured.Count} claims, p95 {Percentiles.Of(measured.Select(s => s.Ms).ToList(), 95):0.0} ms");
             }
         }
 
@@ -53,8 +53,8 @@ internal static class EscalationClaimLatency
         {
             var h = hand.Where(filter).Select(s => s.Ms).ToList();
             var o = ours.Where(filter).Select(s => s.Ms).ToList();
-            Console.WriteLine($"| {label} | hand-written (baseline) | {h.Count} | {Ms(h, 50)} | {Ms(h, 95)} | {Ms(h, 100)} | 1.00 |");
-            Console.WriteLine($"| {label} | EscalationActions.ClaimAsync | {o.Count} | {Ms(o, 50)} | {Ms(o, 95)} | {Ms(o, 100)} | {Percentile(o, 95) / Math.Max(Percentile(h, 95), 0.001):0.00} |");
+            Console.WriteLine($"| {label} | hand-written (baseline) | {h.Count} | {Percentiles.Ms(h, 50)} | {Percentiles.Ms(h, 95)} | {Percentiles.Ms(h, 100)} | 1.00 |");
+            Console.WriteLine($"| {label} | EscalationActions.ClaimAsync | {o.Count} | {Percentiles.Ms(o, 50)} | {Percentiles.Ms(o, 95)} | {Percentiles.Ms(o, 100)} | {Percentiles.Of(o, 95) / Math.Max(Percentiles.Of(h, 95), 0.001):0.00} |");
         }
     }
 
@@ -194,19 +194,6 @@ internal static class EscalationClaimLatency
         }
     }
 
-    private static string Ms(List<double> values, int percentile) => $"{Percentile(values, percentile).ToString("0.0", CultureInfo.InvariantCulture)} ms";
-
-    private static double Percentile(List<double> values, int percentile)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = values.Order().ToList();
-        var index = (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1;
-        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
-    }
 
     private sealed record Sample(double Ms, bool Race);
 

@@ -76,21 +76,8 @@ internal static class FiringLateness
         Console.WriteLine();
         Console.WriteLine("| Measure | p50 | p95 | max | p95 ratio |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        Console.WriteLine($"| .NET timer, same seconds (baseline) | {Pct(timer, 50)} | {Pct(timer, 95)} | {Pct(timer, 100)} | 1.00 |");
-        Console.WriteLine($"| Quartz fire → run started | {Pct(fired, 50)} | {Pct(fired, 95)} | {Pct(fired, 100)} | {Percentile(fired, 95) / Math.Max(Percentile(timer, 95), 0.001):0.0} |");
+        Console.WriteLine($"| .NET timer, same seconds (baseline) | {Percentiles.Ms(timer, 50)} | {Percentiles.Ms(timer, 95)} | {Percentiles.Ms(timer, 100)} | 1.00 |");
+        Console.WriteLine($"| Quartz fire → run started | {Percentiles.Ms(fired, 50)} | {Percentiles.Ms(fired, 95)} | {Percentiles.Ms(fired, 100)} | {Percentiles.Of(fired, 95) / Math.Max(Percentiles.Of(timer, 95), 0.001):0.0} |");
     }
 
-    private static string Pct(List<double> values, int percentile) => $"{Percentile(values, percentile).ToString("0.0", CultureInfo.InvariantCulture)} ms";
-
-    private static double Percentile(List<double> values, int percentile)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = values.Order().ToList();
-        var index = (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1;
-        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
-    }
 }

@@ -26,9 +26,13 @@ internal sealed class HandWrittenQueue(PortalDatabase database)
         """;
 
     public Task<(int Total, List<Row> Rows)> PageAsync(string where, string orderBy, int page, int pageSize, params (string Name, object Value)[] parameters) =>
+        PageAsync(where, orderBy, page, pageSize, joinedCount: false, parameters);
+
+    /// <summary>With <paramref name="joinedCount"/>, the total counts the rows of the same joins as the page, as the issue's wording has it.</summary>
+    public Task<(int Total, List<Row> Rows)> PageAsync(string where, string orderBy, int page, int pageSize, bool joinedCount, params (string Name, object Value)[] parameters) =>
         RunAsync(async connection =>
         {
-            await using var count = Command(connection, CountSql(where), parameters);
+            await using var count = Command(connection, joinedCount ? $"SELECT COUNT(*) {Joins} WHERE {where}" : CountSql(where), parameters);
             var total = Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
             await using var select = Command(connection, $"SELECT {Columns} {Joins} WHERE {where} ORDER BY {orderBy} LIMIT {pageSize} OFFSET {(page - 1) * pageSize}", parameters);
             await using var reader = await select.ExecuteReaderAsync();

@@ -36,7 +36,8 @@ public sealed class EscalationQueries(
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(sort);
         var actor = await RequireQueueAsync();
-        await returns.ReturnDueAsync(cancellationToken);
+        await using var connection = await OneConnectionAsync(cancellationToken);
+        await ReturnDueAsync(cancellationToken);
         page = Math.Max(page, 1);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         var escalations = Filtered(Searched(filter.Search), filter, actor);
@@ -51,7 +52,8 @@ public sealed class EscalationQueries(
     public async Task<QueueCounts> CountsAsync(CancellationToken cancellationToken = default)
     {
         var actor = await RequireQueueAsync();
-        await returns.ReturnDueAsync(cancellationToken);
+        await using var connection = await OneConnectionAsync(cancellationToken);
+        await ReturnDueAsync(cancellationToken);
         var me = actor.Id ?? Guid.Empty;
         var since = StartOfToday();
         var escalations = db.Set<Escalation>().AsNoTracking();
@@ -137,7 +139,7 @@ public sealed class EscalationQueries(
     public async Task<EscalationDetail?> DetailAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var actor = await RequireQueueAsync();
-        await returns.ReturnDueAsync(cancellationToken);
+        await ReturnDueAsync(cancellationToken);
         if (await Rows().Where(r => r.Id == id).FirstOrDefaultAsync(cancellationToken) is not { } row)
         {
             return null;
@@ -460,6 +462,32 @@ public sealed class EscalationQueries(
         var zone = TimeZoneInfo.FindSystemTimeZoneById(organisation.Value.TimeZone);
         var local = TimeZoneInfo.ConvertTimeFromUtc(Now, zone).Date;
         return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone);
+    }
+
+    /// <summary>
+    /// Puts deferred items whose time has come back first (see <see cref="EscalationReturns"/>), asking on this
+    /// query's own connection whether there are any: nearly always there are none, and the question costs an index
+    /// lookup instead of a connection and a unit of work of its own.
+    /// </summary>
+    private async Task ReturnDueAsync(CancellationToken cancellationToken)
+    {
+        var now = Now;
+        if (await db.Set<Escalation>().AnyAsync(e => e.Status == EscalationStatus.Deferred && e.DeferredUntil <= now, cancellationToken))
+        {
+            await returns.ReturnDueAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Keeps the context's connection open until disposed, so the queries of one answer share it (the pool and its pragmas once).</summary>
+    private async Task<IAsyncDisposable> OneConnectionAsync(CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        return new ConnectionHeld(db);
+    }
+
+    private sealed class ConnectionHeld(PortalDbContext db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await db.Database.CloseConnectionAsync();
     }
 
     private async Task<Actor> RequireQueueAsync() =>

@@ -97,22 +97,19 @@ public sealed class EscalationActions(
             throw new PortalValidationException(new Dictionary<string, string[]> { ["userId"] = ["Name the person to assign the item to."] });
         }
 
-        var person = await db.Set<PortalUser>().AsNoTracking().Where(u => u.Id == target).Select(u => new { u.Id, u.Email, u.DisplayName, u.DeactivatedAt }).FirstOrDefaultAsync(cancellationToken);
-        if (person is null || person.DeactivatedAt is not null || !await MayDecideAsync(target, cancellationToken))
-        {
-            throw new PortalValidationException(new Dictionary<string, string[]> { ["userId"] = ["Assign to an active Agent, Manager or Admin."] });
-        }
+        // The same rule as the people the assign dialog offers.
+        var person = (await queue.AssignableAsync(target, cancellationToken)).SingleOrDefault()
+            ?? throw new PortalValidationException(new Dictionary<string, string[]> { ["userId"] = ["Assign to an active Agent, Manager or Admin."] });
 
         var escalation = await LoadAsync(id, cancellationToken);
         RequireOpen(escalation);
-        var name = string.IsNullOrWhiteSpace(person.DisplayName) ? person.Email ?? target.ToString() : person.DisplayName;
         if (escalation.AssigneeId == target)
         {
             return await ViewAsync(id, cancellationToken);
         }
 
         escalation.AssigneeId = target;
-        escalation.AssigneeName = person.Email ?? name;
+        escalation.AssigneeName = person.Email.Length > 0 ? person.Email : person.DisplayName;
         escalation.ClaimedAt = Now;
         if (escalation.Status != EscalationStatus.Deferred)
         {
@@ -260,14 +257,6 @@ public sealed class EscalationActions(
 
     private async Task<EscalationView> ViewAsync(Guid id, CancellationToken cancellationToken) =>
         await queue.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"No escalation has the id {id}.");
-
-    private async Task<bool> MayDecideAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        string[] roles = [Roles.Agent, Roles.Manager, Roles.Admin];
-        return await db.Set<IdentityUserRole<Guid>>().Where(l => l.UserId == userId)
-            .Join(db.Set<PortalRole>(), l => l.RoleId, r => r.Id, (l, r) => r.Name)
-            .AnyAsync(name => roles.Contains(name), cancellationToken);
-    }
 
     private static void RequireOpen(Escalation escalation)
     {

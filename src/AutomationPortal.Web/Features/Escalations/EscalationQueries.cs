@@ -149,8 +149,8 @@ public sealed class EscalationQueries(
         var item = await queries.WorkItemAsync(row.WorkItemId, cancellationToken) ?? throw new NotFoundException("The escalation's work item is gone.");
         var kind = catalog.Find(row.Kind);
         var presentation = kind?.Presentation ?? KindPresentation.Neutral;
-        var stored = await queries.SettingsAsync(row.AutomationId, cancellationToken);
-        var settings = kind is not null && stored is not null ? KindSettings.Read(kind, stored.Settings) : null;
+        var automation = await db.Set<Automation>().AsNoTracking().FirstAsync(a => a.Id == row.AutomationId, cancellationToken);
+        var settings = kind is not null ? KindSettings.Read(kind, automation.Settings) : null;
         var explanation = await presentation.ExplainAsync(new ItemContext(item, settings, queries), cancellationToken);
         var reasons = item.Item.ReasonCodes.Distinct()
             .Select(code => new ReasonExplained(code, explanation.Reasons.GetValueOrDefault(code) ?? presentation.DescribeReason(code, settings), presentation.ReasonHelp(code)))
@@ -158,7 +158,6 @@ public sealed class EscalationQueries(
 
         var runs = await queries.RunNamesAsync([item.Item.RunId], cancellationToken);
         var actions = kind is null || settings is null ? HumanActions.Plain : kind.HumanActions(settings);
-        var automation = await db.Set<Automation>().AsNoTracking().FirstAsync(a => a.Id == row.AutomationId, cancellationToken);
         var whenPaused = automation.IsPaused
             ? $"{automation.Name} is paused: an approval is recorded now. {presentation.WaitsForResume}"
             : !automation.IsDemo && automation.State is not (AutomationState.Pilot or AutomationState.Production)
@@ -211,8 +210,11 @@ public sealed class EscalationQueries(
             .ToList();
     }
 
-    /// <summary>The people an item may be given to: active Agents, Managers and Admins. For Managers and Admins, who assign.</summary>
-    public async Task<IReadOnlyList<AssignablePerson>> AssignableAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The people an item may be given to: active Agents, Managers and Admins (<paramref name="only"/>: that one person,
+    /// if they may). For Managers and Admins, who assign.
+    /// </summary>
+    public async Task<IReadOnlyList<AssignablePerson>> AssignableAsync(Guid? only = null, CancellationToken cancellationToken = default)
     {
         var actor = await RequireQueueAsync();
         if (!actor.Has(Role.Manager) && !actor.Has(Role.Admin))
@@ -224,7 +226,7 @@ public sealed class EscalationQueries(
         var links = await db.Set<Microsoft.AspNetCore.Identity.IdentityUserRole<Guid>>()
             .Join(db.Set<PortalRole>(), l => l.RoleId, r => r.Id, (l, r) => new { l.UserId, r.Name })
             .Where(x => roles.Contains(x.Name))
-            .Join(db.Set<Users.PortalUser>().Where(u => u.DeactivatedAt == null), x => x.UserId, u => u.Id, (x, u) => new { u.Id, u.Email, u.DisplayName, Role = x.Name })
+            .Join(db.Set<Users.PortalUser>().Where(u => u.DeactivatedAt == null && (only == null || u.Id == only)), x => x.UserId, u => u.Id, (x, u) => new { u.Id, u.Email, u.DisplayName, Role = x.Name })
             .Take(5000)
             .ToListAsync(cancellationToken);
         return links.GroupBy(l => l.Id)
